@@ -1,0 +1,182 @@
+"""answer(question) -> Answer: the one function the CLI, the REPL and Slack all call.
+
+Flow: clean and analyse the question, retrieve passages, score candidate
+mentions, group them by canonical value, keep the groups whose best evidence is
+close to the best group's, and cite each article once per group with its best
+sentence. No group strong enough: an empty answer with the closest passages.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+from bot.extract import Candidate, candidates
+from bot.models import Answer, Claim, Source
+from bot.question import Question, analyse, clean_question
+from bot.retrieve import retrieve
+from bot.settings import Settings, load_settings
+from index.build import BuildOptions, open_index
+from index.store import Index
+
+log = logging.getLogger(__name__)
+
+# A differing answer is shown when its best evidence is at least this share of the
+# best answer's: sources disagreeing is the point, but weak echoes are not answers.
+RELATIVE_FLOOR = 0.45
+ABSOLUTE_FLOOR = 0.12
+# When over half of a question's content words never occur in the coverage, the
+# coverage is not about what is asked.
+MISSING_SHARE_TO_ABSTAIN = 0.5
+CLOSEST_PASSAGES = 3
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as asked (empty, no words); the message says why."""
+
+
+class Engine:
+    """Answers questions from one corpus; loads (or builds) its index on first use."""
+
+    def __init__(self, settings: Settings | None = None, corpus: Path | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.corpus = corpus or self.settings.corpus
+        self._index: Index | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def options(self) -> BuildOptions:
+        s = self.settings
+        return BuildOptions(
+            corpus=self.corpus, config_dir=s.config_dir, index_dir=s.index_dir,
+            spacy_model=s.spacy_model, bm25_variant=s.bm25_variant,
+        )  # fmt: skip
+
+    @property
+    def index(self) -> Index:
+        """The loaded index (thread-safe lazy load; raises CorpusError for a bad corpus)."""
+        if self._index is None:
+            with self._lock:
+                if self._index is None:
+                    self._index = open_index(self.options)
+        return self._index
+
+    def answer(self, question: str) -> Answer:
+        """Every differing answer the coverage gives to a question, each with its sources.
+
+        Raises QuestionError for a question with nothing to answer (empty, only
+        punctuation). A question longer than settings.max_question_chars is cut to
+        that length and answered, with a notice.
+        """
+        notices: list[str] = []
+        text = clean_question(question)
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+            notices.append(f"Your question was {len(text)} characters; I read only the first {len(cut)}.")
+            text = cut
+        if not any(c.isalnum() for c in text):
+            raise QuestionError("The question is empty. Ask something like: how many were killed in Baghdad?")
+        index = self.index
+        q = analyse(text, index)
+        hits = retrieve(q, index)
+        reason = _abstain_reason(q)
+        if reason:
+            notices.append(reason)
+            return self._empty(q, hits, notices)
+        found = candidates(q, index, hits)
+        claims = self._claims(q, found)
+        if not claims:
+            return self._empty(q, hits, notices)
+        return Answer(question=text, kind=q.kind, answers=claims, conflict=len(claims) > 1, notices=notices)
+
+    def _empty(self, q: Question, hits: list[tuple[int, float]], notices: list[str]) -> Answer:
+        top = hits[0][1] if hits else 1.0
+        closest = [self._source(n, None, s / (top or 1.0)) for n, s in hits[:CLOSEST_PASSAGES]]
+        return Answer(question=q.text, kind=q.kind, answers=[], conflict=False, closest=closest, notices=notices)
+
+    def _claims(self, q: Question, found: list[Candidate]) -> list[Claim]:
+        groups: dict[str, list[Candidate]] = defaultdict(list)
+        for c in found:
+            groups[c.mention.value].append(c)
+        groups = _drop_subsumed_dates(groups)
+        if not groups:
+            return []
+        best = {value: max(c.score for c in members) for value, members in groups.items()}
+        top = max(best.values())
+        kept = [v for v in groups if best[v] >= max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * top)]
+        claims = []
+        for value in kept:
+            members = sorted(groups[value], key=lambda c: -c.score)
+            per_doc: dict[str, Candidate] = {}
+            for c in members:
+                per_doc.setdefault(self.index.passage(c.passage).doc_id, c)
+            lead = members[0]
+            sources = [self._source(c.passage, c, c.score) for c in per_doc.values()]
+            claims.append((len(per_doc), best[value], self._claim(lead, sources)))
+        claims.sort(key=lambda item: (-item[0], -item[1]))
+        return [claim for _, _, claim in claims]
+
+    def _claim(self, lead: Candidate, sources: list[Source]) -> Claim:
+        m = lead.mention
+        value, aliases = m.value, []
+        if m.kind in ("person", "org", "place", "other", "norp"):
+            entity = self.index.entities[m.value]
+            value = entity.name
+            aliases = sorted({self._pretty(k) for k in entity.keys} - {self._pretty(entity.name)})
+        return Claim(value=value, text=m.text, qualifier=m.qualifier, aliases=aliases, sources=sources)
+
+    @staticmethod
+    def _pretty(key: str) -> str:
+        return key.lower().replace("-", " ").replace("'", "")
+
+    def _source(self, number: int, c: Candidate | None, score: float) -> Source:
+        p = self.index.passage(number)
+        article = self.index.articles[p.doc_id]
+        start, end = (c.mention.start, c.mention.end) if c else (0, 0)
+        return Source(
+            doc_id=p.doc_id, title=article["title"], outlet=article.get("outlet"), url=article.get("url"),
+            published=article.get("published"), sentence=p.text, start=start, end=end,
+            attribution=c.mention.attribution if c else None, score=round(min(1.0, max(0.0, score)), 3),
+        )  # fmt: skip
+
+
+def _abstain_reason(q: Question) -> str | None:
+    """Why the coverage cannot answer this question at all, or None."""
+    if q.unknown:
+        names = ", ".join(dict.fromkeys(q.unknown))
+        return f"The articles never mention {names}."
+    asked = len(q.focus) + len(q.missing) + len(q.entities)
+    if not asked:
+        return "I could not tell what the question is about."
+    if q.missing and len(q.missing) / asked >= MISSING_SHARE_TO_ABSTAIN:
+        return f"The articles never use the words: {', '.join(q.missing)}."
+    return None
+
+
+def _drop_subsumed_dates(groups: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
+    """Drop "last month" (2024-01) when a day within it (2024-01-28) is also an answer:
+    a coarser date inside a finer one adds no disagreement."""
+    dates = [v for v, cs in groups.items() if cs[0].mention.kind == "date"]
+    fine = [v for v in dates if len(v) == 10]
+    kept = {}
+    for value, members in groups.items():
+        if value in dates and len(value) < 10 and any(f.startswith(value) for f in fine):
+            continue
+        kept[value] = members
+    return kept
+
+
+_default: Engine | None = None
+
+
+def answer(question: str, engine: Engine | None = None) -> Answer:
+    """Answer with the given engine, or a default one built from the settings."""
+    global _default
+    if engine is None:
+        if _default is None:
+            _default = Engine()
+        engine = _default
+    return engine.answer(question)

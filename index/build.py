@@ -1,0 +1,215 @@
+"""Building the index from a corpus folder, and reusing it while nothing has changed.
+
+The index is rebuilt when its fingerprint changes: a hash of every article's
+name and bytes, the metadata sidecar, the synonym lexicon, the spaCy model
+setting, the BM25 parameters and the index code itself (so a new release never
+answers from an index built by old rules).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from index import bm25
+from index.articles import Article, CorpusError, article_files, load_sources, read_article
+from index.store import FORMAT_VERSION, Index, IndexFileError, save
+from index.terms import TermMaker, fold, tokenize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """Everything an index depends on besides the articles."""
+
+    corpus: Path
+    config_dir: Path
+    index_dir: Path
+    spacy_model: str = "en_core_web_sm"
+    bm25_variant: str = bm25.DEFAULT_VARIANT
+    bm25_k1: float = bm25.DEFAULT_K1
+    bm25_b: float = bm25.DEFAULT_B
+    bm25_delta: float = bm25.DEFAULT_DELTA
+
+    @property
+    def sources_file(self) -> Path:
+        return self.config_dir / "sources.toml"
+
+    @property
+    def lexicon_file(self) -> Path:
+        return self.config_dir / "lexicon.toml"
+
+    @property
+    def index_file(self) -> Path:
+        folder_key = hashlib.sha1(str(self.corpus.resolve()).encode()).hexdigest()[:12]
+        return self.index_dir / f"index-{folder_key}.npz"
+
+
+def fingerprint(options: BuildOptions, files: list[Path]) -> str:
+    """A hash of everything the index is built from."""
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT_VERSION}|{options.spacy_model}|{options.bm25_variant}|".encode())
+    digest.update(f"{options.bm25_k1}|{options.bm25_b}|{options.bm25_delta}".encode())
+    for code in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(code.read_bytes())
+    for extra in (options.sources_file, options.lexicon_file):
+        digest.update(extra.read_bytes() if extra.is_file() else b"-")
+    for path in files:
+        digest.update(path.name.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"")
+    return digest.hexdigest()
+
+
+def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
+    """The index for a corpus: loaded when current, built (and saved) when not.
+
+    Raises CorpusError when the folder is missing, empty or holds no readable article.
+    """
+    files = article_files(options.corpus)
+    current = fingerprint(options, files)
+    path = options.index_file
+    if path.is_file() and not rebuild:
+        try:
+            index = Index(path)
+            if index.fingerprint == current:
+                return index
+            log.info("The corpus or settings changed since the index was built; rebuilding.")
+        except IndexFileError as exc:
+            log.warning("Rebuilding the index: %s", exc)
+    build(options, files, current)
+    return Index(path)
+
+
+def load_lexicon(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Synonym groups and exclusive sets from config/lexicon.toml.
+
+    A broken file or entry is reported and ignored: answering works without synonyms.
+    """
+    if not path.is_file():
+        return {}, {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        log.warning("Ignoring %s: it is not valid TOML (%s). Fix it to use synonyms.", path, exc)
+        return {}, {}
+    tables = []
+    for section in ("groups", "exclusive"):
+        table = data.get(section, {})
+        if not isinstance(table, dict):
+            log.warning("Ignoring [%s] in %s: it must be a table of name = [words].", section, path)
+            table = {}
+        clean: dict[str, list[str]] = {}
+        for name, words in table.items():
+            if isinstance(words, list) and all(isinstance(w, str) for w in words):
+                clean[name] = words
+            else:
+                log.warning("Ignoring %s.%s in %s: it must be a list of words.", section, name, path)
+        tables.append(clean)
+    groups, exclusive = tables
+    for name, members in exclusive.items():
+        unknown = [m for m in members if m not in groups]
+        if unknown:
+            log.warning("[exclusive] %s in %s names groups that do not exist: %s", name, path, unknown)
+            exclusive[name] = [m for m in members if m in groups]
+    return groups, exclusive
+
+
+def _reference_date(articles: list[Article]) -> date | None:
+    """The date relative dates resolve against in articles that state none: the latest known."""
+    known = [a.published for a in articles if a.published]
+    return max(known) if known else None
+
+
+def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None) -> Path:
+    """Build the index for a corpus and write it; returns the index file's path."""
+    from spacy.lookups import load_lookups
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    from index.nlp import load_pipeline
+    from index.normalize import parse_stamp
+    from index.passages import Builder
+
+    started = time.perf_counter()
+    files = files if files is not None else article_files(options.corpus)
+    stamp = stamp or fingerprint(options, files)
+    sources = load_sources(options.sources_file)
+    articles = [a for path in files if (a := read_article(path, sources.get(path.stem), parse_stamp))]
+    if not articles:
+        raise CorpusError(
+            f"None of the {len(files)} .txt files in {options.corpus} could be read as an article; "
+            "see the warnings above for each file."
+        )
+    nlp, described = load_pipeline(options.spacy_model)
+    log.info("spaCy: %s", described)
+    tables = load_lookups("en", ["lemma_lookup", "lexeme_norm"])
+    lemma_table, norm_table = tables.get_table("lemma_lookup"), tables.get_table("lexeme_norm")
+    lexicon, exclusive = load_lexicon(options.lexicon_file)
+    surface_words = {
+        t.text.lower() for a in articles for t in tokenize(a.text) if t.kind == "word"
+    } | {w.lower() for words in lexicon.values() for phrase in words for w in phrase.split()}
+    lemmas = {w: lemma_table[w] for w in surface_words if w in lemma_table and lemma_table[w] != w}
+    lexicon_lemmas = {lemmas.get(w, w) for w in surface_words}
+    for word, lemma in lemma_table.items():  # every inflection of a lexicon word: "slain" for "slay"
+        if lemma in lexicon_lemmas and word != lemma:
+            lemmas[word] = lemma
+    norms = {
+        lemma: norm_table[lemma]
+        for lemma in {*surface_words, *lemmas.values()}
+        if lemma in norm_table and norm_table[lemma] != lemma
+    }
+    term_maker = TermMaker(lemmas, norms, frozenset(STOP_WORDS))
+    groups = {
+        name: [[term_maker.term(t) for t in tokenize(phrase) if t.kind != "punct"] for phrase in words]
+        for name, words in lexicon.items()
+    }
+    reference = _reference_date(articles)
+    undated = [a.doc_id for a in articles if not a.published]
+    if undated:
+        log.info(
+            "%d article(s) state no publication date; their relative dates resolve against %s.",
+            len(undated), reference or "nothing (they stay unresolved)",
+        )  # fmt: skip
+    builder = Builder(nlp, term_maker, reference)
+    builder.note_capitalization(articles)
+    for article in articles:
+        builder.add_article(article)
+    passages, entities = builder.finish()
+    postings = bm25.build(
+        [p.search_terms() for p in passages],
+        options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta,
+    )  # fmt: skip
+    meta = {
+        "fingerprint": stamp,
+        "pipeline": described,
+        "corpus": str(options.corpus),
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "bm25": {"variant": options.bm25_variant, "k1": options.bm25_k1, "b": options.bm25_b, "delta": options.bm25_delta},
+        "reference_date": reference.isoformat() if reference else None,
+        "articles": [
+            {
+                "doc_id": a.doc_id, "title": a.title, "outlet": a.outlet, "url": a.url,
+                "published": a.published.isoformat() if a.published else None,
+                "passages": sum(1 for p in passages if p.doc_id == a.doc_id),
+            }
+            for a in articles
+        ],  # fmt: skip
+        "entities": [e.model_dump() for e in entities],
+        "lemmas": lemmas,
+        "norms": norms,
+        "stops": sorted(STOP_WORDS),
+        "groups": groups,
+        "exclusive": exclusive,
+        "folded_titles": {a.doc_id: fold(a.title) for a in articles},
+    }
+    save(options.index_file, meta, postings, passages)
+    log.info(
+        "Indexed %d passages from %d articles in %.1f s -> %s",
+        len(passages), len(articles), time.perf_counter() - started, options.index_file,
+    )  # fmt: skip
+    return options.index_file

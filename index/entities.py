@@ -1,0 +1,322 @@
+"""Names across the corpus: what kind each is, and which spellings and aliases are one.
+
+Without a trained NER model, a capitalized span is typed by the evidence of all
+its mentions in the corpus: a title before it ("President", "Sgt"), an age after
+it ("Rivers, 46,"), an organization word in or after it ("Central Command",
+"Kataib Hezbollah militia"), the gazetteer, a place word after it ("Mashtal
+neighbourhood"). A trained pipeline's NER labels count as strong evidence.
+
+Aliases are merged when the corpus states them ("X (Y)", "also known as Y"),
+when spellings fold to the same key (Kataib / Kata'ib / KATA'IB), when a short
+person name is the end of a longer one (Al-Saadi -> Wissam Muhammad Sabir
+Al-Saadi), and when two keys of the same kind differ by a typo.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from pydantic import BaseModel
+
+from index import places
+from index.terms import fold
+
+PERSON_TITLES = {
+    "president", "vice", "sgt", "sergeant", "specialist", "spc", "spec", "pfc", "pvt", "private",
+    "cpl", "corporal", "maj", "major", "col", "colonel", "lt", "lieutenant", "capt", "captain",
+    "gen", "general", "adm", "admiral", "brig", "cmdr", "sen", "senator", "rep", "representative",
+    "gov", "governor", "mr", "mrs", "ms", "dr", "prof", "secretary", "minister", "premier",
+    "spokesman", "spokeswoman", "spokesperson", "leader", "commander", "chief", "official",
+    "envoy", "ambassador", "director", "chairman", "king", "queen", "prince", "sheikh",
+    "ayatollah", "cleric", "pope", "mayor", "judge", "prime", "deputy", "soldier", "cardinal",
+    "lord", "sir", "emir", "sultan",
+}  # fmt: skip
+# Role nouns that may end a capitalized run ("the Iraqi Prime Minister") and are not the name.
+TRAILING_TITLES = {"president", "minister", "prime", "secretary", "spokesman", "spokeswoman",
+                   "leader", "commander", "chief", "official", "officials"}  # fmt: skip
+# Last words that make a name a place: "Middle East", "Red Sea", "Gaza Strip".
+PLACE_HEADS = {"east", "sea", "gulf", "bank", "strip", "river", "ocean", "peninsula", "desert",
+               "valley", "coast", "island", "islands", "lake", "mountains", "heights"}  # fmt: skip
+ROLE_NOUNS = {"commander", "leader", "chief", "head", "spokesman", "spokeswoman", "spokesperson",
+              "president", "minister", "secretary", "official", "founder", "member", "soldier",
+              "specialist", "sergeant", "deputy", "director", "envoy", "ambassador"}  # fmt: skip
+ORG_HEADS = {
+    "command", "corps", "department", "ministry", "brigades", "brigade", "forces", "force",
+    "guard", "guards", "army", "council", "resistance", "group", "organization", "organisation",
+    "party", "front", "agency", "house", "pentagon", "times", "post", "news", "committee",
+    "coalition", "mobilisation", "mobilization", "nations", "union", "office", "court", "bank",
+    "university", "institute", "company", "association", "movement", "militia", "network",
+    "centcom", "reuters", "press", "journal", "state", "authority", "service", "services",
+    "parliament", "congress", "senate", "government", "administration", "navy", "commission",
+}  # fmt: skip
+ORG_CUES = {
+    "militia", "militias", "group", "groups", "organization", "organisation", "faction",
+    "movement", "party", "network", "coalition", "alliance", "brigade", "agency", "ministry",
+    "newspaper", "outlet", "paramilitary", "proxy", "rebels", "fighters",
+}  # fmt: skip
+PLACE_NOUNS = {
+    "neighbourhood", "neighborhood", "district", "province", "city", "town", "village", "region",
+    "area", "border", "capital", "governorate", "suburb", "camp", "outpost", "airport",
+    "port", "county", "state", "strip", "valley", "desert", "coast", "sea", "base",
+}  # fmt: skip
+# "US base", "Iranian port": the noun may say whose, not where, so it does not make a place locative.
+OWNED_PLACE_NOUNS = {"base", "camp", "outpost", "airport", "port", "state"}
+LOCATIVE_PREPOSITIONS = {
+    "in", "near", "at", "across", "inside", "outside", "throughout", "within", "into", "from",
+    "around", "toward", "towards", "outskirts",
+}  # fmt: skip
+# "in US custody", "to Iraqi officials": a place name before one of these says whose, not where.
+MODIFIED_NOUNS = {
+    "official", "officials", "troops", "troop", "forces", "force", "military", "soldiers",
+    "soldier", "service", "servicemembers", "personnel", "government", "president", "leaders",
+    "leader", "officers", "army", "navy", "drone", "drones", "airstrike", "airstrikes", "embassy",
+    "ambassador", "envoy", "diplomats", "citizens", "intelligence", "support", "militia",
+    "militias", "authorities", "media", "custody", "counterparts", "allies", "proxies",
+}  # fmt: skip
+SPEECH_LEMMAS = {"say", "state", "tell", "confirm", "report", "announce", "claim", "add"}
+
+
+class Entity(BaseModel):
+    """A named thing of the corpus with every key it is written as."""
+
+    id: str
+    name: str
+    kind: str  # "person", "org", "place", "norp" (nationality) or "other"
+    keys: list[str]
+    country: str | None = None  # places: ISO country code, when known
+    is_country: bool = False
+    parent: str | None = None  # places: the entity id of a place it lies in
+
+
+@dataclass
+class Occurrence:
+    """One mention of a name in a passage, with the evidence around it."""
+
+    passage: int
+    mention: int
+    text: str
+    votes: Counter[str] = field(default_factory=Counter)
+    alias_texts: list[str] = field(default_factory=list)
+    inside_text: str | None = None  # "X neighbourhood of Y": the Y this lies in
+    initial: bool = False
+
+
+def name_key(text: str) -> str:
+    """The comparison key of a name: folded, hyphens as spaces, no leading article or particle."""
+    key = fold(text).replace("-", " ").replace(".", "")
+    key = re.sub(r"\s+", " ", key).strip()
+    return re.sub(r"^(the|al|el) ", "", key)
+
+
+def _acronym(text: str) -> bool:
+    return bool(re.fullmatch(r"[A-Z]{3,8}", text.replace(".", "")))
+
+
+def evidence(
+    tokens: list[str], start: int, end: int, ner_label: str | None
+) -> tuple[Counter[str], bool]:
+    """Votes for person/org/place from the tokens around a span, and whether it is locative.
+
+    `tokens` are the lower-cased surface words of the sentence; [start, end) the span.
+    """
+    votes: Counter[str] = Counter()
+    words = tokens[start:end]
+    before = tokens[max(0, start - 3) : start]
+    after = tokens[end : end + 4]
+    if before and before[-1].rstrip(".") in PERSON_TITLES:
+        votes["person"] += 3
+    if words and words[0].rstrip(".") in PERSON_TITLES:
+        votes["person"] += 3
+    if len(after) >= 2 and after[0] == "," and after[1].isdigit() and int(after[1]) < 120:
+        votes["person"] += 3
+    if any(w in ORG_HEADS for w in words):
+        votes["org"] += 3
+    caps = [w for w in words if w[:1].isalpha() and w not in ("-",)]
+    if len(caps) >= 3 and any(w in ("al", "bin", "ibn", "abu", "bint", "abd") for w in words):
+        votes["person"] += 2  # "Wissam Muhammad Sabir Al-Saadi", "Abu Baqir Al-Saadi"
+    if len(before) >= 2 and before[-1] == "," and before[-2] in ROLE_NOUNS:
+        votes["person"] += 1.5  # "the commander ..., Wissam Al-Saadi"
+    if after[:2] in ([",", "the"], [")", ","]) and any(w in ROLE_NOUNS for w in tokens[end : end + 6]):
+        votes["person"] += 1.5  # "Al-Saadi, the commander overseeing ..."
+    if after and after[0] in ORG_CUES:
+        votes["org"] += 2
+    if len(before) >= 2 and before[-1] == "," and before[-2] in ORG_CUES:
+        votes["org"] += 2
+    if after and after[0] in ("is", "was", "are") and any(w in ORG_CUES for w in after[1:] + tokens[end + 4 : end + 8]):
+        votes["org"] += 2
+    if after and after[0] in PLACE_NOUNS:
+        votes["place"] += 2
+    if len(words) > 1 and words[-1] in PLACE_HEADS:
+        votes["place"] += 2
+    locative = bool(before) and before[-1] in LOCATIVE_PREPOSITIONS
+    if not locative and len(before) >= 2 and before[-2] in LOCATIVE_PREPOSITIONS:
+        locative = before[-1] in ("the", "northeast", "northwest", "southeast", "southwest", "north",
+                                  "south", "east", "west", "eastern", "western", "northern",
+                                  "southern", "central", "northeastern", "northwestern")  # fmt: skip
+    if locative:
+        votes["place"] += 1
+    if after and after[0] in PLACE_NOUNS - OWNED_PLACE_NOUNS:
+        locative = True
+    if after and after[0] in ("attack", "strike", "strikes", "bombing", "raid", "assault"):
+        locative = True
+    if after[:1] == ["-"] and len(after) > 1 and after[1].islower():
+        locative = False  # "Iran-backed", "US-led": a modifier, not where something happened
+    if after and after[0] in MODIFIED_NOUNS:
+        locative = False
+    if ner_label in ("PERSON",):
+        votes["person"] += 4
+    elif ner_label in ("ORG",):
+        votes["org"] += 4
+    elif ner_label in ("GPE", "LOC", "FAC"):
+        votes["place"] += 4
+    elif ner_label == "NORP":
+        votes["norp"] += 4
+    if after and after[0] in ("said", "says", "told", "confirmed", "reported", "announced"):
+        votes["person"] += 0.5
+        votes["org"] += 0.5
+    return votes, locative
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        while self.parent[key] != key:
+            self.parent[key] = self.parent[self.parent[key]]
+            key = self.parent[key]
+        return key
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+def _kind(votes: Counter[str], text: str) -> str:
+    """The kind a name's accumulated evidence points to; gazetteer and demonyms first."""
+    if len(text.split()) == 1 and places.demonym_country(text) and not places.lookup(text):
+        return "norp"
+    if name_key(text) in ("shiite", "sunni", "kurdish", "shia", "arab", "western"):
+        return "norp"
+    place = places.lookup(text)
+    scored = Counter(votes)
+    if place is not None:
+        scored["place"] += 4 if place.is_country else 2
+    if _acronym(text) and place is None:
+        scored["org"] += 1
+    if not scored:
+        return "other"
+    kind, best = scored.most_common(1)[0]
+    return kind if best >= 1.5 else "other"
+
+
+def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]]:
+    """Entities from every name occurrence, and each occurrence's entity id (by position)."""
+    from rapidfuzz import fuzz
+
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for n, occ in enumerate(occurrences):
+        key = name_key(occ.text)
+        if key:
+            by_key[key].append(n)
+    votes: dict[str, Counter[str]] = {}
+    for key, members in by_key.items():
+        total: Counter[str] = Counter()
+        for n in members:
+            total.update(occurrences[n].votes)
+        votes[key] = total
+    kinds = {key: _kind(votes[key], occurrences[members[0]].text) for key, members in by_key.items()}
+
+    groups = _UnionFind()
+    for key in by_key:
+        groups.find(key)
+    same_place: dict[tuple[str, bool], str] = {}
+    for key in by_key:  # "US", "U.S." and "United States" are one country
+        place = places.lookup(key) if kinds[key] == "place" else None
+        if place is not None and place.is_country:
+            first = same_place.setdefault((place.country, place.is_country), key)
+            groups.union(first, key)
+    for occ in occurrences:  # aliases the corpus states
+        for alias in occ.alias_texts:
+            alias_key = name_key(alias)
+            if alias_key in by_key:
+                groups.union(name_key(occ.text), alias_key)
+    keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
+    for short in keys:  # a person's short name is the end of their full name
+        if kinds[short] != "person":
+            continue
+        longer = [
+            k for k in keys
+            if k != short and kinds[k] == "person" and k.endswith(" " + short)
+        ]  # fmt: skip
+        roots = {groups.find(k) for k in longer}
+        if len(roots) == 1:
+            groups.union(roots.pop(), short)
+    for i, a in enumerate(keys):  # typos and transliterations of one name
+        for b in keys[i + 1 :]:
+            if kinds[a] == kinds[b] and kinds[a] != "other" and min(len(a), len(b)) >= 6:
+                if fuzz.ratio(a, b) >= 90:
+                    groups.union(a, b)
+
+    clusters: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        clusters[groups.find(key)].append(key)
+    entities: list[Entity] = []
+    entity_of_key: dict[str, str] = {}
+    for members in clusters.values():
+        surfaces: Counter[str] = Counter()
+        for key in members:
+            for n in by_key[key]:
+                surfaces[_display(occurrences[n].text)] += 1
+        name = max(surfaces, key=lambda s: (not _acronym(s), len(s.split()), surfaces[s], len(s)))
+        cluster_votes: Counter[str] = Counter()
+        for key in members:
+            cluster_votes.update(votes[key])
+        kind_votes = Counter(kinds[k] for k in members)
+        kind = _kind(cluster_votes, name)
+        if kind == "other" and kind_votes:
+            kind = kind_votes.most_common(1)[0][0]
+        entity_id = f"E{len(entities)}"
+        entity = Entity(id=entity_id, name=name, kind=kind, keys=sorted(members))
+        if kind == "place":
+            for key in [name_key(name), *members]:
+                if place := places.lookup(key):
+                    entity.country, entity.is_country = place.country, place.is_country
+                    break
+        entities.append(entity)
+        for key in members:
+            entity_of_key[key] = entity_id
+    _link_places(entities, occurrences, entity_of_key)
+    assigned = {
+        n: entity_of_key[name_key(occ.text)]
+        for n, occ in enumerate(occurrences)
+        if name_key(occ.text) in entity_of_key
+    }
+    return entities, assigned
+
+
+def _display(text: str) -> str:
+    """A mention as shown to users: "KATA'IB Hezbollah" -> "Kata'ib Hezbollah"."""
+    words = text.split()
+    if len(words) > 1 and any(w.isupper() and len(w) > 3 for w in words) and not all(w.isupper() for w in words):
+        words = [w.capitalize() if w.isupper() and len(w) > 3 else w for w in words]
+    return " ".join(words)
+
+
+def _link_places(entities: list[Entity], occurrences: list[Occurrence], entity_of_key: dict[str, str]) -> None:
+    """Give a place the gazetteer does not know the place the corpus says it lies in."""
+    by_id = {e.id: e for e in entities}
+    for occ in occurrences:
+        if not occ.inside_text:
+            continue
+        child = by_id.get(entity_of_key.get(name_key(occ.text), ""))
+        parent = by_id.get(entity_of_key.get(name_key(occ.inside_text), ""))
+        if child is None or parent is None or child is parent or child.kind != "place":
+            continue
+        if child.country is None and parent.country:
+            child.parent = parent.id
+            child.country = parent.country

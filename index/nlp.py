@@ -1,0 +1,224 @@
+"""The spaCy pipeline that turns article paragraphs into sentences and typed spans.
+
+A trained English pipeline (settings: `spacy_model`, default `en_core_web_sm`)
+is used when it is installed. It is not on PyPI, so the usual case is
+`spacy.blank("en")` with rule components:
+
+- tokenizer exceptions for the title abbreviations of news copy ("Sgt.", "Spc.");
+- `sentencizer` plus `news_sentence_fixes`, which rejoins sentences split after an
+  abbreviation or an initial;
+- the lookup lemmatizer from spacy-lookups-data;
+- an EntityRuler with patterns for counts and their qualifiers ("at least three",
+  "over 40", "up to 10,000"), dates ("Jan. 28", "Wednesday", "last month") and
+  clock times ("9.30pm", "9:30 p.m.");
+- `proper_noun_spans`, Matcher patterns for runs of capitalized words with name
+  particles ("Wissam Muhammad Sabir Al-Saadi", "Department of Defense", "Tower 22"),
+  stored in `doc.spans["propn"]`.
+
+Both paths produce the same annotations; the trained one adds NER labels that
+the entity typing uses as strong evidence.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.symbols import ORTH
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+log = logging.getLogger(__name__)
+
+MONTHS = [
+    "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "jan.", "feb.", "mar.", "apr.", "jun.", "jul.", "aug.", "sep.", "sept.", "oct.", "nov.", "dec.",
+]  # fmt: skip
+# "May" and "March" are also a verb and a verb/noun: only taken with a day or year.
+AMBIGUOUS_MONTHS = ["may", "march", "mar", "mar."]
+SAFE_MONTHS = [m for m in MONTHS if m not in AMBIGUOUS_MONTHS]
+WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+PARTS_OF_DAY = ["morning", "afternoon", "evening", "night"]
+PERIODS = ["week", "month", "year", "weekend"]
+
+QUALIFIERS = [
+    "at least", "at most", "more than", "less than", "fewer than", "over", "under", "up to",
+    "around", "about", "nearly", "almost", "approximately", "roughly", "some", "another",
+    "an estimated", "as many as", "as few as", "no fewer than", "no more than", "upwards of",
+    "close to", "just over", "just under", "an additional", "a further", "only", "exactly",
+    "a total of", "in excess of", "well over", "estimated",
+]  # fmt: skip
+
+# Titles that precede names in news copy; their abbreviated forms end in "." and
+# must not end a sentence.
+TITLE_ABBREVIATIONS = [
+    "Sgt.", "Spc.", "Spec.", "Pfc.", "Pvt.", "Cpl.", "Maj.", "Col.", "Lt.", "Capt.", "Gen.",
+    "Adm.", "Brig.", "Cmdr.", "Sen.", "Rep.", "Gov.", "Amb.", "Prof.", "Rev.", "Supt.",
+    "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "Gens.", "Sgts.", "Lt.Col.", "No.",
+]  # fmt: skip
+
+NAME_PARTICLES = ["al", "el", "bin", "ibn", "bint", "abu", "abd", "of", "de", "la", "van", "von"]
+
+_CAP = r"^(?:[A-Z][A-Za-z']*|[A-Z](?:\.[A-Z])+\.?|[A-Z]{2,}\d*)$"
+
+
+def _count_patterns() -> list[dict[str, Any]]:
+    core_options = [
+        [{"LIKE_NUM": True, "OP": "+"}],
+        [{"LIKE_NUM": True}, {"ORTH": "-"}, {"LIKE_NUM": True}],
+    ]
+    patterns: list[dict[str, Any]] = []
+    for core in core_options:
+        patterns.append({"label": "COUNT", "pattern": core})
+        for qualifier in QUALIFIERS:
+            prefix = [{"LOWER": word} for word in qualifier.split()]
+            patterns.append({"label": "COUNT", "pattern": prefix + core})
+    return patterns
+
+
+def _date_patterns() -> list[dict[str, Any]]:
+    month = {"LOWER": {"IN": MONTHS}}
+    safe_month = {"LOWER": {"IN": SAFE_MONTHS}}
+    day = {"TEXT": {"REGEX": r"^(0?[1-9]|[12]\d|3[01])(st|nd|rd|th)?$"}}
+    year = {"TEXT": {"REGEX": r"^(1[89]|20)\d\d$"}}
+    comma = {"ORTH": ",", "OP": "?"}
+    the = {"LOWER": "the", "OP": "?"}
+    span_words = {"LOWER": {"IN": ["early", "mid", "late", "end", "beginning"]}}
+    hyphen = {"ORTH": "-", "OP": "?"}
+    patterns = [
+        [month, day, comma, year],
+        [month, day],
+        [day, month, year],
+        [day, month],
+        [{"LOWER": "the"}, day, {"LOWER": "of"}, month],
+        [month, year],
+        [safe_month],
+        [span_words, hyphen, safe_month],
+        [span_words, hyphen, month, year],
+        [span_words, hyphen, year],
+        [year],
+        [{"TEXT": {"REGEX": r"^(1[89]|20)\d0s$"}}],
+        [{"TEXT": {"REGEX": r"^\d{4}-\d{2}-\d{2}$"}}],
+        [{"LOWER": {"IN": WEEKDAYS}}],
+        [{"LOWER": {"IN": WEEKDAYS}}, {"LOWER": {"IN": PARTS_OF_DAY}}],
+        [{"LOWER": {"IN": ["last", "this", "next", "past", "previous"]}}, {"LOWER": {"IN": WEEKDAYS}}],
+        [{"LOWER": {"IN": ["yesterday", "today", "tonight"]}}],
+        [{"LOWER": "last"}, {"LOWER": {"IN": ["night", *PERIODS]}}],
+        [the, {"LOWER": {"IN": ["previous", "past", "prior"]}}, {"LOWER": {"IN": PERIODS}}],
+        [{"LOWER": "earlier"}, {"LOWER": "this"}, {"LOWER": {"IN": PERIODS}}],
+    ]
+    return [{"label": "DATE", "pattern": p} for p in patterns]
+
+
+def _time_patterns() -> list[dict[str, Any]]:
+    clock = {"TEXT": {"REGEX": r"^(0?\d|1[0-2])([:.][0-5]\d)?$"}}
+    ampm = {"LOWER": {"IN": ["am", "pm", "a.m.", "p.m.", "a.m", "p.m"]}}
+    glued = {"TEXT": {"REGEX": r"^(?i:(0?\d|1[0-2])([:.][0-5]\d)?\s*[ap]\.?m\.?)$"}}
+    twenty_four = {"TEXT": {"REGEX": r"^([01]?\d|2[0-3]):[0-5]\d$"}}
+    zone = {"TEXT": {"REGEX": r"^(GMT|UTC|ET|EST|EDT|IST|AST|CET|BST|PT|PST)$"}, "OP": "?"}
+    patterns = [
+        [clock, ampm, zone],
+        [glued, zone],
+        [glued, {"ORTH": "."}, zone],
+        [twenty_four, zone],
+        [{"LOWER": {"IN": ["noon", "midnight"]}}],
+    ]
+    return [{"label": "TIME", "pattern": p} for p in patterns]
+
+
+def ruler_patterns() -> list[dict[str, Any]]:
+    """All EntityRuler patterns: COUNT, DATE and TIME."""
+    return _count_patterns() + _date_patterns() + _time_patterns()
+
+
+@Language.component("news_sentence_fixes")
+def news_sentence_fixes(doc: Doc) -> Doc:
+    """Undo sentence starts that follow a title abbreviation or a single initial.
+
+    The sentencizer starts a sentence after any "." token; in news copy "Sgt.",
+    "Maj. Gen." and "John F." precede a name, not a new sentence.
+    """
+    for token in doc[1:]:
+        prev = doc[token.i - 1]
+        if not token.is_sent_start:
+            continue
+        abbreviation = prev.text in TITLE_ABBREVIATIONS or (
+            len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == "."
+        )
+        if abbreviation and token.text[:1].isupper():
+            token.is_sent_start = False
+    return doc
+
+
+@Language.factory("proper_noun_spans")
+def make_proper_noun_spans(nlp: Language, name: str) -> ProperNounSpans:
+    return ProperNounSpans(nlp)
+
+
+class ProperNounSpans:
+    """Marks runs of capitalized words (with name particles and numbers) as doc.spans["propn"]."""
+
+    def __init__(self, nlp: Language) -> None:
+        cap = {"TEXT": {"REGEX": _CAP}}
+        particle = {"LOWER": {"IN": NAME_PARTICLES}}
+        hyphen = {"ORTH": "-", "OP": "?"}
+        number = {"TEXT": {"REGEX": r"^\d{1,4}$"}}
+        self.matcher = Matcher(nlp.vocab)
+        self.matcher.add(
+            "PROPN",
+            [
+                [{**cap, "OP": "+"}],
+                [{**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}],
+                [{**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}],
+                [particle, {"ORTH": "-"}, {**cap, "OP": "+"}],
+                [{**cap, "OP": "+"}, number],
+            ],
+            greedy="LONGEST",
+        )
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s, e, label="PROPN") for _, s, e in self.matcher(doc)]
+        doc.spans["propn"] = filter_spans(spans)
+        return doc
+
+
+def _add_rule_components(nlp: Language, trained: bool) -> None:
+    for abbreviation in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    if not trained:
+        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("news_sentence_fixes", after="parser" if trained and "parser" in nlp.pipe_names else None)
+    ruler_options: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
+    nlp.add_pipe("entity_ruler", name="count_date_time", config={"overwrite_ents": True}, **ruler_options)
+    nlp.add_pipe("proper_noun_spans")
+
+
+def load_pipeline(model: str) -> tuple[Language, str]:
+    """The pipeline to use and a line describing it for the logs.
+
+    `model` names a trained pipeline package or path; when it cannot be loaded,
+    the blank English pipeline with rule components is used instead.
+    """
+    try:
+        nlp = spacy.load(model, exclude=["textcat", "textcat_multilabel"])
+        described = f"trained pipeline {model} {nlp.meta.get('version', '')}".strip()
+        trained = True
+    except OSError:
+        nlp = spacy.blank("en")
+        described = (
+            f'blank "en" pipeline with rule components ({model} is not installed; '
+            f"`python -m spacy download {model}` adds it)"
+        )
+        trained = False
+    _add_rule_components(nlp, trained)
+    if not trained:
+        nlp.initialize()  # loads the lookup tables from spacy-lookups-data
+    # After initialize(), which would otherwise clear them.
+    nlp.get_pipe("count_date_time").add_patterns(ruler_patterns())  # type: ignore[attr-defined]
+    return nlp, described

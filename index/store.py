@@ -1,0 +1,129 @@
+"""The index file: one uncompressed .npz, loaded without pickle, passages parsed on demand.
+
+Layout: BM25 postings as numeric arrays; a JSON document (articles, entities,
+lemma and spelling tables, synonym groups, build facts) as UTF-8 bytes; and the
+passages as one UTF-8 blob of JSON records with an offsets array, so loading
+reads a few arrays and answering parses only the passages it looks at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.bm25 import Postings
+from index.entities import Entity
+from index.passages import Passage
+from index.terms import TermMaker
+
+FORMAT_VERSION = 1
+
+
+class IndexFileError(Exception):
+    """The index file is missing, unreadable or from another version; rebuilding fixes it."""
+
+
+def save(path: Path, meta: dict[str, Any], postings: Postings, passages: list[Passage]) -> None:
+    """Write the index atomically: readers never see a half-written file."""
+    records = [p.model_dump_json().encode() for p in passages]
+    offsets = np.zeros(len(records) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum([len(r) for r in records])
+    blob = np.frombuffer(b"".join(records), dtype=np.uint8)
+    meta = {**meta, "format": FORMAT_VERSION, "vocab": postings.vocab, "n_docs": postings.n_docs}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            np.savez(
+                handle,
+                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                ptr=postings.ptr,
+                docs=postings.docs,
+                weights=postings.weights,
+                constant=postings.constant,
+                passages=blob,
+                offsets=offsets,
+            )
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class Index:
+    """A loaded index: search, passages, articles, entities and the term tables."""
+
+    def __init__(self, path: Path) -> None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                self.meta: dict[str, Any] = json.loads(data["meta"].tobytes())
+                if self.meta.get("format") != FORMAT_VERSION:
+                    raise IndexFileError(f"{path} is from another version of Crosscheck")
+                self.postings = Postings(
+                    self.meta["vocab"], data["ptr"], data["docs"], data["weights"],
+                    data["constant"], int(self.meta["n_docs"]),
+                )  # fmt: skip
+                self._blob = data["passages"]
+                self._offsets = data["offsets"]
+        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+            raise IndexFileError(f"{path} cannot be read ({exc})") from exc
+        self.path = path
+        self._passages: dict[int, Passage] = {}
+        self.term_maker = TermMaker(self.meta["lemmas"], self.meta["norms"], frozenset(self.meta["stops"]))
+
+    @property
+    def fingerprint(self) -> str:
+        return str(self.meta["fingerprint"])
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def passage(self, i: int) -> Passage:
+        """Passage number i, parsed on first use."""
+        found = self._passages.get(i)
+        if found is None:
+            raw = self._blob[self._offsets[i] : self._offsets[i + 1]].tobytes()
+            found = self._passages[i] = Passage.model_validate_json(raw)
+        return found
+
+    @cached_property
+    def articles(self) -> dict[str, dict[str, Any]]:
+        return {a["doc_id"]: a for a in self.meta["articles"]}
+
+    @cached_property
+    def entities(self) -> dict[str, Entity]:
+        return {e["id"]: Entity.model_validate(e) for e in self.meta["entities"]}
+
+    @cached_property
+    def entity_keys(self) -> dict[str, str]:
+        """Folded name key -> entity id, for every spelling and alias."""
+        return {key: e.id for e in self.entities.values() for key in e.keys}
+
+    @cached_property
+    def groups(self) -> dict[str, list[list[str]]]:
+        """Synonym groups: name -> phrases, each a list of terms."""
+        return self.meta["groups"]
+
+    @cached_property
+    def groups_of_term(self) -> dict[str, list[str]]:
+        """Term -> the synonym groups it belongs to (single-term entries)."""
+        found: dict[str, list[str]] = {}
+        for name, phrases in self.groups.items():
+            for phrase in phrases:
+                if len(phrase) == 1:
+                    found.setdefault(phrase[0], []).append(name)
+        return found
+
+    @cached_property
+    def passages_by_doc(self) -> dict[str, list[int]]:
+        """doc_id -> passage numbers in order (parses every passage; for tools, not answering)."""
+        found: dict[str, list[int]] = {}
+        for i in range(len(self)):
+            found.setdefault(self.passage(i).doc_id, []).append(i)
+        return found
