@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
+from datetime import date
 from pathlib import Path
 
 from bot.extract import Candidate, candidates
@@ -19,14 +20,15 @@ from bot.question import Question, analyse, clean_question
 from bot.retrieve import retrieve
 from bot.settings import Settings, load_settings
 from index.build import BuildOptions, open_index
+from index.entities import name_key
 from index.store import Index
 
 log = logging.getLogger(__name__)
 
 # A differing answer is shown when its best evidence is at least this share of the
 # best answer's: sources disagreeing is the point, but weak echoes are not answers.
-RELATIVE_FLOOR = 0.45
-ABSOLUTE_FLOOR = 0.12
+RELATIVE_FLOOR = 0.5
+ABSOLUTE_FLOOR = 0.2
 # When over half of a question's content words never occur in the coverage, the
 # coverage is not about what is asked.
 MISSING_SHARE_TO_ABSTAIN = 0.5
@@ -92,6 +94,27 @@ class Engine:
             return self._empty(q, hits, notices)
         return Answer(question=text, kind=q.kind, answers=claims, conflict=len(claims) > 1, notices=notices)
 
+    def explain(self, question: str) -> str:
+        """How a question was read and which candidates scored what: for `ask --explain`."""
+        q = analyse(clean_question(question), self.index)
+        hits = retrieve(q, self.index)
+        lines = [
+            f"kind={q.kind} accept={sorted(q.accept)} focus={q.focus} counted={q.counted} role={q.role}",
+            f"entities={[self.index.entities[e].name for e in q.entities]} "
+            f"places={[self.index.entities[e].name for e in q.places]} inside={q.inside}",
+            f"unknown={q.unknown} missing={q.missing} abstain={_abstain_reason(q)}",
+            "passages:",
+        ]
+        for n, score in hits[:8]:
+            p = self.index.passage(n)
+            lines.append(f"  {score:6.2f} {p.doc_id[:3]}#{p.i} {p.text[:110]}")
+        lines.append("candidates:")
+        for c in sorted(candidates(q, self.index, hits), key=lambda c: -c.score)[:15]:
+            p = self.index.passage(c.passage)
+            lines.append(f"  {c.score:.3f} support={c.support:.2f} {c.mention.value!r:<8} {c.mention.text!r} "
+                         f"place={c.place and self.index.entities[c.place].name} {p.doc_id[:3]}#{p.i}")
+        return "\n".join(lines)
+
     def _empty(self, q: Question, hits: list[tuple[int, float]], notices: list[str]) -> Answer:
         top = hits[0][1] if hits else 1.0
         closest = [self._source(n, None, s / (top or 1.0)) for n, s in hits[:CLOSEST_PASSAGES]]
@@ -100,7 +123,8 @@ class Engine:
     def _claims(self, q: Question, found: list[Candidate]) -> list[Claim]:
         groups: dict[str, list[Candidate]] = defaultdict(list)
         for c in found:
-            groups[c.mention.value].append(c)
+            key = name_key(c.mention.text) if q.alias else c.mention.value
+            groups[key].append(c)
         groups = _drop_subsumed_dates(groups)
         if not groups:
             return []
@@ -115,7 +139,12 @@ class Engine:
                 per_doc.setdefault(self.index.passage(c.passage).doc_id, c)
             lead = members[0]
             sources = [self._source(c.passage, c, c.score) for c in per_doc.values()]
-            claims.append((len(per_doc), best[value], self._claim(lead, sources)))
+            claim = self._claim(lead, sources)
+            if q.alias:
+                claim.value, claim.aliases = lead.mention.text, []
+            if q.weekday and lead.mention.kind == "date" and len(claim.value) == 10:
+                claim.text = date.fromisoformat(claim.value).strftime("%A")
+            claims.append((len(per_doc), best[value], claim))
         claims.sort(key=lambda item: (-item[0], -item[1]))
         return [claim for _, _, claim in claims]
 
@@ -157,16 +186,15 @@ def _abstain_reason(q: Question) -> str | None:
 
 
 def _drop_subsumed_dates(groups: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
-    """Drop "last month" (2024-01) when a day within it (2024-01-28) is also an answer:
-    a coarser date inside a finer one adds no disagreement."""
+    """Drop coarse dates ("last month", "last week") when some source gives a day.
+
+    A month or week is the same answer said less precisely, or a different event
+    mentioned in passing; either way it is not a disagreement worth showing.
+    """
     dates = [v for v, cs in groups.items() if cs[0].mention.kind == "date"]
-    fine = [v for v in dates if len(v) == 10]
-    kept = {}
-    for value, members in groups.items():
-        if value in dates and len(value) < 10 and any(f.startswith(value) for f in fine):
-            continue
-        kept[value] = members
-    return kept
+    if not any(len(v) == 10 for v in dates):
+        return groups
+    return {v: cs for v, cs in groups.items() if v not in dates or len(v) == 10}
 
 
 _default: Engine | None = None

@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer a question (or one per stdin line)")
     ask.add_argument("question", nargs="*", help="the question; omit it to read questions from stdin")
     ask.add_argument("--json", action="store_true", help="print the JSON contract instead of text")
+    ask.add_argument("--explain", action="store_true", help="show how the question was read and scored")
     commands.add_parser("repl", parents=[common], help="interactive prompt")
     commands.add_parser("sources", parents=[common], help="list the articles")
     index = commands.add_parser("index", parents=[common], help="build, search or describe the index")
@@ -101,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
     if args.command == "ask":
+        if args.explain:
+            print(engine.explain(" ".join(args.question)))
+            return EXIT_OK
         return ask(engine, " ".join(args.question), args.json)
     if args.command == "repl":
         from bot.repl import run

@@ -4,14 +4,19 @@ A mention answers when it is of the kind asked for and sits close to what the
 question is about. Closeness is measured in token positions that skip insertions
 (parentheses, ", including ...,", relative clauses), so "three individuals,
 including X (Y), the commander of ..., had perished" puts "three" four tokens
-from "perished". On top of closeness, a few gates:
+from "perished". A question word near two values of the asked kind counts for
+the nearer one. On top of closeness, gates:
 
 - what a number counts: "how many rockets" takes "three rockets", not "three people";
   "2,500 in Iraq" counts what the number before it counts ("900 troops ... and 2,500");
 - rival predicates (lexicon [exclusive] sets): in "killed three ... and injured over
-  40", the three belongs to "killed" and the 40 to "injured";
-- the role a person holds: "who was the commander" takes a name next to "commander";
-- the place: a value tied to Jordan does not answer "in Baghdad"; Iraq does.
+  40", the three belongs to "killed" and the 40 to "injured"; and a number bound to
+  one of them ("three killed") does not answer a question about neither;
+- the role or type asked for: "who was the commander" takes a name next to
+  "commander", "which militia" an organization next to "militia";
+- the place: a value tied to Jordan does not answer "in Baghdad"; Iraq does;
+- the source: "according to US officials" keeps what the article attributes to them;
+- the speaker: "who said ..." is answered by the source a sentence names.
 """
 
 from __future__ import annotations
@@ -19,20 +24,27 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.question import Question
-from bot.retrieve import synonyms
+from bot.retrieve import phrases, synonyms
 from index.bm25 import idf_of
+from index.entities import name_key
 from index.entities import Entity
 from index.passages import Mention, Passage
 from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
 ROLE_DISTANCE = 7
+BOUND_DISTANCE = 3  # "three killed": the number is this predicate's
 SYNONYM_CLOSENESS = 0.7
+SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
+ANCHOR_SHARE = 0.6
 HEADING_FACTOR = 0.8
-# Places and the factor a candidate's score gets from them.
 PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
+CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
+NAME_KINDS = ("person", "org", "place", "norp", "other")
+CITY_TYPES = {"city", "town", "capital", "village"}
+COUNTRY_TYPES = {"country", "nation"}
 
 
 class Candidate(BaseModel):
@@ -46,7 +58,12 @@ class Candidate(BaseModel):
 
 
 def _closeness(distance: int) -> float:
-    return 1.0 / (1.0 + distance / 3.0)
+    return 1.0 / (1.0 + distance / 4.0)
+
+
+def _has_phrase(terms: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1))
 
 
 class _Scorer:
@@ -56,58 +73,90 @@ class _Scorer:
         self.q = question
         self.index = index
         self.entities = index.entities
-        terms = [*question.focus, *([question.role] if question.role else [])]
-        self.weights = {t: max(0.5, idf_of(index.postings, t)) for t in terms}
+        postings = index.postings
+        self.weights = {t: max(0.5, idf_of(postings, t)) for t in question.focus}
+        if question.role:
+            self.weights[question.role] = max(0.5, idf_of(postings, question.role))
         for t in question.entity_terms:
-            self.weights.setdefault(t, 0.5 * max(0.5, idf_of(index.postings, t)))
+            self.weights.setdefault(t, 0.5 * max(0.5, idf_of(postings, t)))
         self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
         self.exclusive = self._exclusive_groups()
+        self.anchors = self._anchors()
 
-    def _exclusive_groups(self) -> tuple[set[str], set[str]] | None:
-        """The question's group within a lexicon [exclusive] set, and that set's other groups."""
-        for members in self.index.meta.get("exclusive", {}).values():
-            asked = {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in members}
-            if asked:
-                return asked, set(members)
-        return None
+    def _anchors(self) -> set[str]:
+        """The words the answer must attach to: the predicate or counted noun of a number,
+        the role of a person, the type of a place or organization. Other words are context."""
+        q = self.q
+        if q.kind == "number":
+            asked = self.exclusive[0]
+            predicates = {t for t in q.focus if set(self.index.groups_of_term.get(t, [])) & asked}
+            return predicates or set(q.counted)
+        if q.role and q.kind in ("person", "other"):
+            return {q.role}
+        return set()
+
+    def _exclusive_groups(self) -> tuple[set[str], set[str]]:
+        """The question's groups within lexicon [exclusive] sets, and all groups of those sets."""
+        asked: set[str] = set()
+        members: set[str] = set()
+        for group_set in self.index.meta.get("exclusive", {}).values():
+            members.update(group_set)
+            asked |= {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in group_set}
+        return asked, members
 
     def distance(self, p: Passage, m: Mention, j: int) -> int:
-        here = (p.pos[m.tok], p.pos[m.tok_end - 1])
-        d = min(abs(p.pos[j] - here[0]), abs(p.pos[j] - here[1]))
-        return d + (2 if p.depth[j] != m.depth else 0)
+        """Positions between token j and a mention; a word across a clause break is further."""
+        lo, hi = p.pos[m.tok], p.pos[m.tok_end - 1]
+        d = min(abs(p.pos[j] - lo), abs(p.pos[j] - hi))
+        span = range(j + 1, m.tok) if j < m.tok else range(m.tok_end, j)
+        breaks = sum(1 for k in span if p.terms[k] in CLAUSE_BREAKS and p.depth[k] == 0)
+        return d + 2 * breaks + (2 if p.depth[j] != m.depth else 0)
 
-    def support(self, p: Passage, m: Mention) -> tuple[float, int]:
-        """Weighted closeness of the question's terms to a mention (0..1), and the nearest distance."""
+    def support(self, p: Passage, m: Mention) -> float:
+        """How closely the question's words surround a mention, 0 to 1.
+
+        With anchor words, the nearest anchor decides most of it (ANCHOR_SHARE) and
+        the remaining words, weighted by rarity, the rest; without, only the latter.
+        """
+        rivals = [o for o in p.mentions if o.kind == m.kind and o.value != m.value]
+        terms = {*self.weights, *self.anchors}
         best: dict[str, float] = {}
-        nearest = 10**6
-        inside = range(m.tok, m.tok_end)
         for j, term in enumerate(p.terms):
-            if j in inside or p.stops[j]:
+            if m.tok <= j < m.tok_end or p.stops[j]:
                 continue
-            for t in self.weights:
-                factor = 1.0 if term == t else SYNONYM_CLOSENESS if term in self.syn[t] else 0.0
+            for t in terms:
+                syn = self.syn.get(t) or synonyms(t, self.index)
+                factor = 1.0 if term == t else SYNONYM_CLOSENESS if term in syn else 0.0
                 if not factor:
                     continue
                 d = self.distance(p, m, j)
                 if d > MAX_DISTANCE:
                     continue
-                nearest = min(nearest, d)
+                if any(self.distance(p, o, j) < d for o in rivals):
+                    factor *= SHARED_CLOSENESS
                 best[t] = max(best.get(t, 0.0), factor * _closeness(d))
-        total = sum(self.weights.values()) or 1.0
-        return sum(self.weights[t] * c for t, c in best.items()) / total, nearest
+        context = {t: w for t, w in self.weights.items() if t not in self.anchors}
+        total = sum(context.values())
+        around = sum(w * best.get(t, 0.0) for t, w in context.items()) / total if total else 0.0
+        if not self.anchors:
+            return around
+        anchored = max(best.get(t, 0.0) for t in self.anchors)
+        return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
 
     def counted_ok(self, p: Passage, m: Mention) -> bool:
-        """Does the number count what the question counts?"""
+        """Does the number count what the question counts? Unknown (no noun) passes."""
         if not self.q.counted:
             return True
-        wanted = set(self.q.counted).union(*(self.syn[c] for c in self.q.counted))
         noun = _counted_noun(p, m)
-        return bool(noun & wanted)
+        if not noun:
+            return True
+        for c in self.q.counted:
+            if c in noun or set(noun) & self.syn[c] or any(_has_phrase(noun, ph) for ph in phrases(c, self.index)):
+                return True
+        return False
 
     def predicate_ok(self, p: Passage, m: Mention) -> bool:
-        """Is the nearest rival predicate to the mention the one the question asks about?"""
-        if self.exclusive is None:
-            return True
+        """Is the number bound to the predicate asked about, and not to a rival one?"""
         asked, members = self.exclusive
         nearest: tuple[int, set[str]] | None = None
         for j, term in enumerate(p.terms):
@@ -119,31 +168,38 @@ class _Scorer:
             d = self.distance(p, m, j)
             if d <= MAX_DISTANCE and (nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)):
                 nearest = (d, groups)
-        return nearest is not None and bool(nearest[1] & asked)
+        if asked:
+            return nearest is not None and bool(nearest[1] & asked)
+        return nearest is None or nearest[0] > BOUND_DISTANCE
 
     def role_ok(self, p: Passage, m: Mention) -> bool:
-        """Is the name next to the role the question asks for, with no other name closer to it?"""
-        if not self.q.role:
+        """Is the name next to the role or type asked for, with no other name closer to it?"""
+        wanted = self.q.role if m.kind == "person" else self.q.type_noun
+        if not wanted:
             return True
-        roles = {self.q.role} | self.syn.get(self.q.role, set())
-        names = [o for o in p.mentions if o.kind in ("person", "org") and o is not m]
+        if m.kind == "place" and wanted in CITY_TYPES | COUNTRY_TYPES:
+            entity = self.entities[m.value]
+            return entity.is_country if wanted in COUNTRY_TYPES else (entity.country is not None and not entity.is_country)
+        roles = {wanted} | self.syn.get(wanted, set()) | synonyms(wanted, self.index)
+        if any(t in roles for t in p.terms[m.tok : m.tok_end]):
+            return True  # "Central Command" answers "which command"
+        others = [o for o in p.mentions if o.kind in NAME_KINDS and o is not m and o.value != m.value]
         for j, term in enumerate(p.terms):
             if term not in roles:
                 continue
             d = self.distance(p, m, j)
-            if d > ROLE_DISTANCE:
-                continue
-            if all(self.distance(p, o, j) >= d for o in names if o.value != m.value):
+            if d <= ROLE_DISTANCE and all(self.distance(p, o, j) >= d for o in others):
                 return True
         return False
 
     def place_factor(self, p: Passage, m: Mention) -> tuple[float, str | None]:
         """0 when the mention is tied to a place the question rules out; else how well it fits."""
         refs = [r for r in p.places if r.depth <= m.depth] or p.places
-        anchor = None
-        inherited = False
+        anchor, inherited = None, False
         if refs:
-            anchor = min(refs, key=lambda r: abs(p.pos[r.tok] - p.pos[m.tok])).entity
+            anchor = min(refs, key=lambda r: self.distance(p, m, r.tok)).entity
+        elif m.place:
+            anchor = m.place  # where the article puts this date's event elsewhere
         elif p.context_place:
             anchor, inherited = p.context_place, True
         if not self.q.places:
@@ -158,7 +214,9 @@ class _Scorer:
         return PLACE_UNKNOWN, anchor
 
     def answer_place_ok(self, m: Mention) -> bool:
-        """For place answers: not the place asked about, and inside it when asked "where in X"."""
+        """For place answers: where something is, not the place asked about, inside it if asked."""
+        if not m.locative and not self.q.type_noun:
+            return False
         candidate = self.entities[m.value]
         for q in self.q.places:
             asked = self.entities[q]
@@ -168,8 +226,25 @@ class _Scorer:
                 return False
         return True
 
+    def source_ok(self, m: Mention) -> bool:
+        """Is the mention attributed to the source the question names, if it names one?"""
+        if not self.q.according:
+            return True
+        if not m.attribution:
+            return False
+        said_by = set(self.index.term_maker.terms(m.attribution))
+        return all(t in said_by or said_by & synonyms(t, self.index) for t in self.q.according)
 
-def _counted_noun(p: Passage, m: Mention) -> set[str]:
+    def speaker_ok(self, p: Passage, m: Mention) -> bool:
+        """For "who said ...": is the mention the source its sentence names?"""
+        return bool(m.attribution) and m.text.rstrip("'s").strip() in (m.attribution or "")
+
+    def age_ok(self, m: Mention) -> bool:
+        people = [e for e in self.q.entities if self.entities[e].kind == "person"]
+        return not people or m.of in people
+
+
+def _counted_noun(p: Passage, m: Mention) -> list[str]:
     """The terms right after a number that say what it counts; elliptical numbers borrow them.
 
     "900 troops in Syria and 2,500 in Iraq": 2,500 is followed by a preposition, so it
@@ -179,17 +254,17 @@ def _counted_noun(p: Passage, m: Mention) -> set[str]:
     if noun:
         return noun
     earlier = [o for o in p.mentions if o.kind == "count" and o.tok_end <= m.tok and m.tok - o.tok_end <= 8]
-    return _noun_after(p, earlier[-1].tok_end) if earlier else set()
+    return _noun_after(p, earlier[-1].tok_end) if earlier else []
 
 
-def _noun_after(p: Passage, k: int) -> set[str]:
-    found = set()
+def _noun_after(p: Passage, k: int) -> list[str]:
+    found = []
     for j in range(k, min(len(p.terms), k + 4)):
         if p.terms[j] == "-":
             continue
         if p.stops[j]:
             break
-        found.add(p.terms[j])
+        found.append(p.terms[j])
     return found
 
 
@@ -220,6 +295,15 @@ def compatible(a: Entity, b: Entity, entities: dict[str, Entity]) -> bool | None
     return None
 
 
+def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance: float) -> Candidate | None:
+    """For "what is X also called": another name of X; best where the sentence states both."""
+    if m.kind not in NAME_KINDS or m.value not in q.entities or name_key(m.text) in q.named_keys:
+        return None
+    stated = any(o.value == m.value and name_key(o.text) in q.named_keys for o in p.mentions)
+    support = 1.0 if stated else 0.4
+    return Candidate(passage=number, mention=m, score=support * relevance, support=support, place=None)
+
+
 def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) -> list[Candidate]:
     """Every mention of the retrieved passages that may answer the question, scored."""
     if not hits:
@@ -231,13 +315,21 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
         p = index.passage(number)
         relevance = 0.5 + 0.5 * max(0.0, score) / top
         for m in p.mentions:
-            if m.kind not in question.accept:
+            if m.kind not in question.accept or not scorer.source_ok(m):
                 continue
-            if m.kind in ("person", "org", "place", "other") and m.value in question.entities:
+            if question.alias:
+                if alias := _alias_candidate(question, p, m, number, relevance):
+                    found.append(alias)
+                continue
+            if m.kind in NAME_KINDS and m.value in question.entities:
                 continue
             if m.kind == "count" and not (scorer.counted_ok(p, m) and scorer.predicate_ok(p, m)):
                 continue
-            if not scorer.role_ok(p, m):
+            if m.kind == "age" and not scorer.age_ok(m):
+                continue
+            if question.speaker and not scorer.speaker_ok(p, m):
+                continue
+            if not question.speaker and not scorer.role_ok(p, m):
                 continue
             if m.kind == "place":
                 if not scorer.answer_place_ok(m):
@@ -247,7 +339,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
                 factor, anchor = scorer.place_factor(p, m)
                 if factor == 0.0:
                     continue
-            support, nearest = scorer.support(p, m)
+            support = scorer.support(p, m)
             if support <= 0.0:
                 continue
             value = support * factor * relevance * (HEADING_FACTOR if p.heading else 1.0)

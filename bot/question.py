@@ -21,33 +21,60 @@ from index.terms import Token, tokenize
 
 # Checked in order; the first that matches decides the kind.
 KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
-    ("time", re.compile(r"\b(what|which|at what) (time|hour)\b|\btime (of|did|was)\b|^time\b")),
     ("number", re.compile(
         r"\bhow (many|much|old|large|big)\b|\bnumber of\b|\b(death|casualty) (toll|count|figure)\b"
-        r"|\btoll\b|\bcount of\b|\b(what|which) (number|figure|total)\b|\bhow many\b"
+        r"|\btoll\b|\bcount of\b|\b(what|which) (number|figure|total)\b|\bage of\b|\bhow many\b"
     )),
+    ("time", re.compile(r"\b(what|which|at what) (time|hour)\b|\btime\b|\bhour\b")),
     ("organization", re.compile(
-        r"\b(which|what) (\w+ )?(group|militia|organi[sz]ation|agency|outlet|newspaper|faction|command"
-        r"|unit|party|movement|department|ministry|force)s?\b"
+        r"\b(which|what|name of the) (\w+ ){0,2}(group|militia|organi[sz]ation|agency|outlet|newspaper|faction|command"
+        r"|unit|party|movement|department|ministry|force|alliance|coalition|paper)s?\b"
     )),
     ("place", re.compile(
-        r"\bwhere\b|\b(which|what|in which|in what) (\w+ )?(city|town|country|neighbou?rhood|district|area"
-        r"|province|region|base|place|location|site|village|capital|outpost|border)\b"
+        r"\bwhere\b|\b(which|what|in which|in what|name of the) (\w+ ){0,2}(city|town|country|neighbou?rhood"
+        r"|district|area|province|region|base|place|location|village|capital|outpost|border)\b"
     )),
     ("date", re.compile(
-        r"\bwhen\b|\b(what|which|on what|on which) (date|day|month|year)\b|\bdate of\b|^(date|day)\b"
+        r"\bwhen\b|\b(what|which|on what|on which) (date|day|month|year)\b|\bdate\b|^day\b"
+        r"|\bsince what\b|\bwhat day\b"
     )),
-    ("person", re.compile(r"\bwho(m|se)?\b|\bname of the\b|^name\b|\bwhich (person|official|soldier|commander|leader)s?\b")),
+    ("person", re.compile(
+        r"\bwho(m|se)?\b|\bname of the\b|^name\b|\b(which|what) (\w+ ){0,2}(person|official|soldier"
+        r"|commander|leader|spokes(man|woman|person)|president|minister|sergeant|general)s?\b"
+    )),
 ]  # fmt: skip
+ALIAS_RE = re.compile(
+    r"\b(real|full|other|actual|alternative|alternate|official) name\b|\balso (called|known)\b"
+    r"|\b(known|referred to) as\b|\bnickname\b|\bstand for\b|\bwhat does \w+ mean\b"
+)
+ACCORDING_RE = re.compile(
+    r"\baccording to (?:the )?(?P<a>[^,?]+)|\b(?:did|do|does) (?:the )?(?P<b>[\w .'-]+?) "
+    r"(?:say|report|claim|state|confirm|tell|announce)\b"
+)
+SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert"}
+# Words that say what kind of thing the answer is: "which militia", "what city".
+TYPE_NOUNS = {
+    "city", "town", "country", "neighbourhood", "neighborhood", "district", "area", "province",
+    "region", "base", "place", "location", "village", "capital", "outpost", "border", "group",
+    "militia", "organization", "organisation", "agency", "outlet", "newspaper", "faction",
+    "command", "unit", "party", "movement", "department", "ministry", "force", "alliance",
+    "coalition", "paper",
+}  # fmt: skip
+# "which white house official": "official" names no role narrower than "person".
+GENERIC_ROLES = {"official", "person", "man", "woman", "people", "individual"}
+PREDICATE_GROUPS_ANIMATE = True  # only people are killed or injured
 
 QUESTION_WORDS = {
     "how", "many", "much", "what", "when", "where", "which", "who", "whom", "whose", "why",
     "name", "number", "date", "time", "day", "year", "month", "hour", "happen", "occur", "take",
     "place", "article", "articles", "coverage", "source", "sources", "report", "reports", "say",
     "tell", "according", "exactly", "approximately", "total", "figure", "count", "do", "be",
+    "kind", "type", "sort", "old", "age", "call", "real", "full", "also", "know", "nickname",
 }  # fmt: skip
 # "How many people were killed": "people" does not narrow what is counted.
-GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones"}
+GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones", "ppl"}
+# In a question, "Jordan drone attack" is an attack in Jordan; "US troops" are troops of the US.
+QUESTION_MODIFIED = MODIFIED_NOUNS - {"drone", "drones", "airstrike", "airstrikes", "support"}
 PLACE_WORDS = {
     "city", "town", "country", "neighbourhood", "neighborhood", "district", "area", "province",
     "region", "base", "place", "location", "site", "village", "capital", "outpost", "border",
@@ -71,7 +98,13 @@ class Question:
     inside: bool = False  # "where in Baghdad": the answer lies inside the place
     unknown: list[str] = field(default_factory=list)  # names the corpus never mentions
     missing: list[str] = field(default_factory=list)  # content words the corpus never uses
-    entity_terms: list[str] = field(default_factory=list)
+    entity_terms: list[str] = field(default_factory=list)  # terms of non-place entities named
+    type_noun: str | None = None  # "which militia" -> militia
+    speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
+    according: list[str] = field(default_factory=list)  # "according to US officials" -> [us, official]
+    alias: bool = False  # "what is X also called": the answer is another name of X
+    named_keys: list[str] = field(default_factory=list)  # how the question spells its entities
+    weekday: bool = False  # "what day of the week"
 
 
 def clean_question(raw: str) -> str:
@@ -96,54 +129,108 @@ def analyse(raw: str, index: Index) -> Question:
     text = clean_question(raw)
     lowered = text.lower()
     kind = detect_kind(lowered)
-    tokens = [t for t in tokenize(text)]
-    words = [t for t in tokens if t.kind != "punct"]
+    words = [t for t in tokenize(text) if t.kind != "punct"]
     maker = index.term_maker
-    consumed: set[int] = set()
-    entity_ids, places, entity_terms = _entities(words, index, consumed)
     terms = [maker.term(w) for w in words]
     lowers = [w.text.lower() for w in words]
+    consumed: set[int] = set()
 
+    according = _according(text, words, terms, consumed, maker)
+    entity_ids, places, entity_terms, named_keys = _entities(words, index, consumed)
     counted: list[str] = []
-    role: str | None = None
     for i, low in enumerate(lowers):
         if kind == "number" and low in ("many", "much", "of") and i > 0 and lowers[i - 1] in ("how", "number"):
             counted = _noun_run(words, terms, i + 1, consumed, maker)
             break
-    if kind in ("person", "organization", "other", "place"):
+    exclusive_terms = {
+        t for members in index.meta.get("exclusive", {}).values() for g in members
+        for phrase in index.groups.get(g, []) if len(phrase) == 1 for t in phrase
+    }  # fmt: skip
+    # "how many injuries": the word is what happened, not what is counted.
+    counted = [
+        c for c in counted
+        if c not in GENERIC_COUNTED and c not in exclusive_terms and c != "time"
+        and (index.postings.has(c) or c in index.groups_of_term)
+    ]  # fmt: skip
+    type_noun = _type_noun(words, terms, lowers, consumed, maker) if kind in ("place", "organization", "other") else None
+    role = None
+    if kind in ("person", "other"):
         role = next((terms[i] for i in range(len(words)) if terms[i] in ROLE_NOUNS and i not in consumed), None)
-        if role is None and "head" in terms and kind == "person":
+        if role is None and "head" in terms:
             role = "leader"  # "who heads X"
-    counted = [c for c in counted if c not in GENERIC_COUNTED]
+        if role in GENERIC_ROLES:
+            role = None
 
-    focus = []
-    missing = []
-    unknown = []
+    focus, missing, unknown = [], [], []
     for i, (word, term) in enumerate(zip(words, terms, strict=True)):
-        if i in consumed or maker.is_stop(word) or term in QUESTION_WORDS:
+        if i in consumed or maker.is_stop(word) or term in QUESTION_WORDS or term == type_noun:
             continue
-        if term in PLACE_WORDS and kind == "place":
+        if term in GENERIC_COUNTED:
             continue
         if not index.postings.has(term) and term not in index.groups_of_term:
-            if word.text[:1].isupper() and i > 0:
-                unknown.append(word.text)
-            else:
-                missing.append(word.text)
+            (unknown if word.text[:1].isupper() and i > 0 else missing).append(word.text)
             continue
         if term not in focus:
             focus.append(term)
+    speaker = kind in ("person", "organization") and any(t in SPEECH for t in focus)
+    if speaker:
+        focus = [t for t in focus if t not in SPEECH]
 
     accept = {
         "number": {"count"}, "date": {"date"}, "time": {"time"}, "place": {"place"},
         "organization": {"org"}, "person": {"person"} if role else {"person", "org"},
         "other": {"person", "org", "place", "other"},
     }[kind]  # fmt: skip
+    if kind == "number" and re.search(r"\bhow old\b|\bage of\b|\bages?\b", lowered):
+        accept = {"age"}
+    if kind == "person" and any(t in exclusive_terms for t in focus):
+        accept = {"person"}  # organizations are not killed or wounded
     inside = kind == "place" and bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
+    alias = bool(ALIAS_RE.search(lowered)) and bool(entity_ids)
+    if alias:
+        kind, accept = "other", {"person", "org", "place", "other"}
     return Question(
         text=text, kind=kind, accept=accept, focus=focus, counted=counted, role=role,
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
-        entity_terms=entity_terms,
+        entity_terms=entity_terms, type_noun=type_noun, speaker=speaker, according=according,
+        alias=alias, named_keys=named_keys, weekday=bool(re.search(r"\bday of the week\b|\bweekday\b", lowered)),
     )  # fmt: skip
+
+
+def _according(text: str, words: list[Token], terms: list[str], consumed: set[int], maker) -> list[str]:
+    """The source a question restricts answers to ("according to US officials"), as terms."""
+    match = ACCORDING_RE.search(text.lower())
+    if not match:
+        return []
+    group = "a" if match.group("a") else "b"
+    lo, hi = match.span(group)
+    found = []
+    for i, word in enumerate(words):
+        if lo <= word.start < hi:
+            consumed.add(i)
+            if not maker.is_stop(word):
+                found.append(terms[i])
+    return found
+
+
+def _type_noun(words: list[Token], terms: list[str], lowers: list[str], consumed: set[int], maker) -> str | None:
+    """The noun after which/what that says what kind of thing is wanted ("which militia")."""
+    for i, low in enumerate(lowers):
+        if low not in ("which", "what") and not (low == "name" and i + 2 < len(lowers) and lowers[i + 1] == "of"):
+            continue
+        run = []
+        for k in range(i + 1, min(len(words), i + 6)):
+            if lowers[k] in ("kind", "type", "sort", "of", "the", "a", "an"):
+                continue
+            if maker.is_stop(words[k]) and k not in consumed:
+                break
+            if k not in consumed:
+                run.append(terms[k])
+        known = [t for t in run if t in TYPE_NOUNS]
+        if known:
+            return known[-1]
+        return run[-1] if run else None
+    return None
 
 
 def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[int], maker) -> list[str]:
@@ -157,9 +244,11 @@ def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[in
     return run
 
 
-def _entities(words: list[Token], index: Index, consumed: set[int]) -> tuple[list[str], list[str], list[str]]:
+def _entities(
+    words: list[Token], index: Index, consumed: set[int]
+) -> tuple[list[str], list[str], list[str], list[str]]:
     """Entity ids the question names (exactly or by a close spelling), its place constraints,
-    and the search terms of those entities. Marks the words they use as consumed."""
+    the search terms of non-place entities, and the keys as spelled. Marks the words used."""
     keys = index.entity_keys
     found: list[tuple[int, int, str]] = []
     n = len(words)
@@ -182,15 +271,19 @@ def _entities(words: list[Token], index: Index, consumed: set[int]) -> tuple[lis
     entity_ids: list[str] = []
     places: list[str] = []
     terms: list[str] = []
+    named: list[str] = []
     for start, end, entity_id in found:
         if entity_id not in entity_ids:
             entity_ids.append(entity_id)
+        named.append(name_key(" ".join(w.text for w in words[start:end])))
         entity = index.entities[entity_id]
         following = words[end].text.lower() if end < n else ""
-        if entity.kind == "place" and following not in MODIFIED_NOUNS and entity_id not in places:
-            places.append(entity_id)
+        if entity.kind == "place" and following not in QUESTION_MODIFIED:
+            if entity_id not in places:
+                places.append(entity_id)
+            continue  # a place constrains the answer; its name is not something to be near
         terms += [index.term_maker.term(w) for w in words[start:end] if not index.term_maker.is_stop(w)]
-    return entity_ids, places, terms
+    return entity_ids, places, terms, named
 
 
 def _fuzzy(key: str, index: Index) -> str | None:

@@ -10,13 +10,15 @@ DEFAULT_TOP_K = 40
 
 
 def synonyms(term: str, index: Index) -> set[str]:
-    """Terms that share a synonym group with `term` (single-word entries), not `term` itself."""
-    found: set[str] = set()
-    for group in index.groups_of_term.get(term, []):
-        for phrase in index.groups[group]:
-            found.update(phrase)
+    """One-word entries sharing a synonym group with `term` (not `term` itself)."""
+    found = {p[0] for g in index.groups_of_term.get(term, []) for p in index.groups[g] if len(p) == 1}
     found.discard(term)
     return found
+
+
+def phrases(term: str, index: Index) -> list[list[str]]:
+    """Multi-word entries sharing a group with `term` ("service member" for "troop")."""
+    return [p for g in index.groups_of_term.get(term, []) for p in index.groups[g] if len(p) > 1]
 
 
 def query_terms(question: Question, index: Index) -> dict[str, float]:
@@ -28,7 +30,7 @@ def query_terms(question: Question, index: Index) -> dict[str, float]:
     for term in own:
         weights[term] = 1.0
     for term in own:
-        for other in synonyms(term, index):
+        for other in synonyms(term, index).union(*phrases(term, index)):
             weights.setdefault(other, SYNONYM_WEIGHT)
     return weights
 

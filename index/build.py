@@ -128,8 +128,9 @@ def _reference_date(articles: list[Article]) -> date | None:
 
 def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None) -> Path:
     """Build the index for a corpus and write it; returns the index file's path."""
-    from spacy.lookups import load_lookups
     from spacy.lang.en.stop_words import STOP_WORDS
+    from spacy.util import load_language_data
+    from spacy_lookups_data import en as english_tables
 
     from index.nlp import load_pipeline
     from index.normalize import parse_stamp
@@ -147,22 +148,13 @@ def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | N
         )
     nlp, described = load_pipeline(options.spacy_model)
     log.info("spaCy: %s", described)
-    tables = load_lookups("en", ["lemma_lookup", "lexeme_norm"])
-    lemma_table, norm_table = tables.get_table("lemma_lookup"), tables.get_table("lexeme_norm")
+    # The raw tables, not spaCy's Table objects: those are keyed by string hashes.
+    lemma_table = load_language_data(english_tables["lemma_lookup"])
+    norm_table = load_language_data(english_tables["lexeme_norm"])
     lexicon, exclusive = load_lexicon(options.lexicon_file)
-    surface_words = {
-        t.text.lower() for a in articles for t in tokenize(a.text) if t.kind == "word"
-    } | {w.lower() for words in lexicon.values() for phrase in words for w in phrase.split()}
-    lemmas = {w: lemma_table[w] for w in surface_words if w in lemma_table and lemma_table[w] != w}
-    lexicon_lemmas = {lemmas.get(w, w) for w in surface_words}
-    for word, lemma in lemma_table.items():  # every inflection of a lexicon word: "slain" for "slay"
-        if lemma in lexicon_lemmas and word != lemma:
-            lemmas[word] = lemma
-    norms = {
-        lemma: norm_table[lemma]
-        for lemma in {*surface_words, *lemmas.values()}
-        if lemma in norm_table and norm_table[lemma] != lemma
-    }
+    # The whole lookup table (41k words): questions use words the articles never do ("died").
+    lemmas = {w: lemma for w, lemma in lemma_table.items() if w != lemma}
+    norms = {w: n for w, n in norm_table.items() if w != n}
     term_maker = TermMaker(lemmas, norms, frozenset(STOP_WORDS))
     groups = {
         name: [[term_maker.term(t) for t in tokenize(phrase) if t.kind != "punct"] for phrase in words]

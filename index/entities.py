@@ -290,6 +290,7 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         entities.append(entity)
         for key in members:
             entity_of_key[key] = entity_id
+    _add_initialisms(entities, set(by_key))
     _link_places(entities, occurrences, entity_of_key)
     assigned = {
         n: entity_of_key[name_key(occ.text)]
@@ -297,6 +298,20 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         if name_key(occ.text) in entity_of_key
     }
     return entities, assigned
+
+
+def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
+    """Let "kh" name Kataib Hezbollah, as people type in chat, when no other name claims it."""
+    proposals: dict[str, list[Entity]] = defaultdict(list)
+    for entity in entities:
+        if entity.kind not in ("org", "person"):
+            continue
+        words = [w for w in name_key(entity.name).split() if w not in ("of", "the", "and", "al", "bin", "abu")]
+        if 2 <= len(words) <= 5:
+            proposals["".join(w[0] for w in words)].append(entity)
+    for key, owners in proposals.items():
+        if len(owners) == 1 and key not in taken and key not in owners[0].keys:
+            owners[0].keys.append(key)
 
 
 def _display(text: str) -> str:

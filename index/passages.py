@@ -26,7 +26,7 @@ from index.terms import TermMaker, Token, tokenize
 
 log = logging.getLogger(__name__)
 
-MentionKind = Literal["count", "date", "time", "person", "org", "place", "norp", "other"]
+MentionKind = Literal["count", "age", "date", "time", "person", "org", "place", "norp", "other"]
 
 
 class Mention(BaseModel):
@@ -44,6 +44,9 @@ class Mention(BaseModel):
     attribution: str | None = None
     quoted: bool = False
     depth: int = 0  # 1 inside an insertion (parenthesis, "including ...", relative clause)
+    locative: bool = False  # places: says where something is ("in Baghdad"), not whose ("US troops")
+    place: str | None = None  # dates: the place the article ties this date's event to elsewhere
+    of: str | None = None  # ages: the entity id of the person whose age it is
 
 
 class PlaceRef(BaseModel):
@@ -262,6 +265,10 @@ class Builder:
             mentions.append(mention)
         self._capitals(tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions)
         mentions.sort(key=lambda m: m["tok"])
+        for age in (m for m in mentions if m["kind"] == "age"):
+            owner = [n for n in mentions if n["tok_end"] <= age["tok"] and n["kind"] not in ("count", "age", "date", "time")]
+            if owner:
+                age["of_mention"] = owner[-1]
         return dict(
             doc_id=article.doc_id, i=index, para=para_index,
             start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
@@ -297,6 +304,8 @@ class Builder:
         start, end = ent.start_char - base, ent.end_char - base
         common = dict(kind=kind, start=start, end=end, text=text, quoted=bool(quoted[lo]))
         if kind == "count":
+            if _age(tokens, lo, hi, ent.text):
+                return common | dict(kind="age", value=ent.text)
             if _not_a_count(ent, tokens, lo, hi):
                 return None
             count = normalize.parse_count(text)
@@ -420,12 +429,35 @@ class Builder:
             mention["value"] = entity_id
         for passage in self.passages:
             for mention in passage["mentions"]:
-                locative = mention.pop("locative", False)
+                locative = mention.get("locative", False)
                 if mention["kind"] == "place" and mention["value"] and locative:
                     passage["places"].append(dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"]))
+            for mention in passage["mentions"]:
+                owner = mention.pop("of_mention", None)
+                if owner is not None and owner.get("value"):
+                    mention["of"] = owner["value"]
             passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
         _context_places(self.passages, by_id)
+        _date_places(self.passages)
         return [Passage.model_validate(p) for p in self.passages], found
+
+
+def _date_places(passages: list[dict]) -> None:
+    """A date names an event: where an article ties "January 27th" to Jordan in one sentence,
+    its other "January 27th" (in a sentence naming no place) is tied to Jordan too."""
+    by_doc: dict[str, dict[str, str]] = {}
+    for passage in passages:
+        for m in passage["mentions"]:
+            if m["kind"] == "date" and m.get("precision") == "day" and passage["places"]:
+                nearest = min(passage["places"], key=lambda r: abs(r["tok"] - m["tok"]))
+                by_doc.setdefault(passage["doc_id"], {}).setdefault(m["value"], nearest["entity"])
+    for passage in passages:
+        if passage["places"]:
+            continue
+        known = by_doc.get(passage["doc_id"], {})
+        for m in passage["mentions"]:
+            if m["kind"] == "date" and m["value"] in known:
+                m["place"] = known[m["value"]]
 
 
 def _context_places(passages: list[dict], by_id: dict[str, entities.Entity]) -> None:
@@ -494,14 +526,22 @@ def _quoted_mask(text: str, tokens: list[Token], state: _ArticleState) -> list[b
     return mask
 
 
-def _not_a_count(ent: Span, tokens: list[Token], lo: int, hi: int) -> bool:
-    """Numbers that are not counts of something: ages, "one of", years, ordinals."""
+def _age(tokens: list[Token], lo: int, hi: int, text: str) -> bool:
+    """ "William Rivers, 46," and "a 46-year-old" state ages, not counts."""
     words = [t.text.lower() for t in tokens]
-    if lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper() and ent.text.isdigit():
+    if not text.isdigit() or int(text) > 120:
+        return False
+    if lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper():
         if hi >= len(words) or words[hi] in (",", "and", ")", "."):
-            return True  # "William Rivers, 46," is an age
-    if hi < len(words) and words[hi] in ("-", "year") and hi + 1 < len(words) and words[hi + 1] in ("year", "old"):
+            return True
+    if hi + 1 < len(words) and words[hi] in ("-", "year") and words[hi + 1] in ("year", "old", "years"):
         return True
+    return False
+
+
+def _not_a_count(ent: Span, tokens: list[Token], lo: int, hi: int) -> bool:
+    """Numbers that are not counts of something: "one of", percentages."""
+    words = [t.text.lower() for t in tokens]
     if hi < len(words) and words[hi] == "of" and ent.text.lower() in ("one", "two", "some"):
         return True  # "one of the individuals"
     if hi < len(words) and words[hi] in ("%", "percent", "per"):
