@@ -33,7 +33,6 @@ from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
 ROLE_DISTANCE = 7
-BOUND_DISTANCE = 3  # "three killed": the number is this predicate's
 SYNONYM_CLOSENESS = 0.7
 SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
 ANCHOR_SHARE = 0.6
@@ -112,7 +111,7 @@ class _Scorer:
         breaks = sum(1 for k in span if p.terms[k] in CLAUSE_BREAKS and p.depth[k] == 0)
         return d + 2 * breaks + (2 if p.depth[j] != m.depth else 0)
 
-    def support(self, p: Passage, m: Mention) -> float:
+    def support(self, p: Passage, m: Mention, counted: bool = False) -> float:
         """How closely the question's words surround a mention, 0 to 1.
 
         With anchor words, the nearest anchor decides most of it (ANCHOR_SHARE) and
@@ -141,23 +140,38 @@ class _Scorer:
         if not self.anchors:
             return around
         anchored = max(best.get(t, 0.0) for t in self.anchors)
+        if counted and self.anchors == set(self.q.counted):
+            anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")
         return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
 
-    def counted_ok(self, p: Passage, m: Mention) -> bool:
-        """Does the number count what the question counts? Unknown (no noun) passes."""
+    def counted_match(self, p: Passage, m: Mention) -> bool | None:
+        """Does the number count what the question counts? None when the text does not say."""
         if not self.q.counted:
-            return True
+            return None
         noun = _counted_noun(p, m)
         if not noun:
-            return True
+            return None
         for c in self.q.counted:
             if c in noun or set(noun) & self.syn[c] or any(_has_phrase(noun, ph) for ph in phrases(c, self.index)):
                 return True
         return False
 
+    def bound_predicate(self, p: Passage, m: Mention) -> set[str]:
+        """Rival-set groups of a verb bound to the number: "killed three", "three people were killed"."""
+        _, members = self.exclusive
+        after = m.tok_end + len(_noun_after(p, m.tok_end))
+        window = [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
+        before = [j for j in range(m.tok - 1, max(-1, m.tok - 3), -1) if not p.stops[j]][:1]
+        groups: set[str] = set()
+        for j in window + before:
+            groups |= {g for g in self.index.groups_of_term.get(p.terms[j], []) if g in members}
+        return groups
+
     def predicate_ok(self, p: Passage, m: Mention) -> bool:
         """Is the number bound to the predicate asked about, and not to a rival one?"""
         asked, members = self.exclusive
+        if not asked:
+            return not self.bound_predicate(p, m)  # "three killed" is no answer to "how many members"
         nearest: tuple[int, set[str]] | None = None
         for j, term in enumerate(p.terms):
             if p.stops[j] or m.tok <= j < m.tok_end:
@@ -168,9 +182,7 @@ class _Scorer:
             d = self.distance(p, m, j)
             if d <= MAX_DISTANCE and (nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)):
                 nearest = (d, groups)
-        if asked:
-            return nearest is not None and bool(nearest[1] & asked)
-        return nearest is None or nearest[0] > BOUND_DISTANCE
+        return nearest is not None and bool(nearest[1] & asked)
 
     def role_ok(self, p: Passage, m: Mention) -> bool:
         """Is the name next to the role or type asked for, with no other name closer to it?"""
@@ -323,7 +335,8 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
                 continue
             if m.kind in NAME_KINDS and m.value in question.entities:
                 continue
-            if m.kind == "count" and not (scorer.counted_ok(p, m) and scorer.predicate_ok(p, m)):
+            counted = scorer.counted_match(p, m) if m.kind == "count" else None
+            if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
                 continue
             if m.kind == "age" and not scorer.age_ok(m):
                 continue
@@ -339,7 +352,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
                 factor, anchor = scorer.place_factor(p, m)
                 if factor == 0.0:
                     continue
-            support = scorer.support(p, m)
+            support = scorer.support(p, m, counted=bool(counted))
             if support <= 0.0:
                 continue
             value = support * factor * relevance * (HEADING_FACTOR if p.heading else 1.0)

@@ -272,18 +272,42 @@ def _entities(
     places: list[str] = []
     terms: list[str] = []
     named: list[str] = []
+    lowers = [w.text.lower() for w in words]
     for start, end, entity_id in found:
         if entity_id not in entity_ids:
             entity_ids.append(entity_id)
         named.append(name_key(" ".join(w.text for w in words[start:end])))
         entity = index.entities[entity_id]
-        following = words[end].text.lower() if end < n else ""
-        if entity.kind == "place" and following not in QUESTION_MODIFIED:
+        if entity.kind == "place" and _locative(lowers, start, end):
             if entity_id not in places:
                 places.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
         terms += [index.term_maker.term(w) for w in words[start:end] if not index.term_maker.is_stop(w)]
     return entity_ids, places, terms, named
+
+
+LOCATIVE_BEFORE = {"in", "near", "at", "inside", "outside", "across", "within", "into", "around", "of", "from"}
+EVENT_WORDS = {"attack", "attacks", "strike", "strikes", "airstrike", "bombing", "raid", "assault",
+               "neighbourhood", "neighborhood", "district", "base", "border", "province", "city"}  # fmt: skip
+EVENT_VERBS = {"strike", "struck", "hit", "attack", "attacked", "bomb", "bombed", "target", "targeted"}
+AUXILIARIES = {"did", "does", "do", "has", "have", "had", "will", "would", "is", "was", "are", "were"}
+
+
+def _locative(lowers: list[str], start: int, end: int) -> bool:
+    """Does a place named in a question say where ("in Baghdad", "the Jordan attack",
+    "strike Baghdad") rather than who ("did the US target", "US troops")?"""
+    before = [w for w in lowers[max(0, start - 3) : start] if w not in ("the", "east", "eastern", "west",
+              "western", "north", "northern", "south", "southern", "northeast", "central")]  # fmt: skip
+    after = lowers[end : end + 2]
+    if before and before[-1] in AUXILIARIES:
+        return False  # "did the US strike": the US is who struck
+    if after[:1] and after[0] in QUESTION_MODIFIED:
+        return False
+    if before and (before[-1] in LOCATIVE_BEFORE or before[-1] in EVENT_VERBS):
+        return True
+    if any(w in EVENT_WORDS for w in after):
+        return True
+    return start == 0 or not before  # a bare place heading the question: "Baghdad death toll?"
 
 
 def _fuzzy(key: str, index: Index) -> str | None:
