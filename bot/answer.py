@@ -111,14 +111,18 @@ class Engine:
         lines.append("candidates:")
         for c in sorted(candidates(q, self.index, hits), key=lambda c: -c.score)[:15]:
             p = self.index.passage(c.passage)
-            lines.append(f"  {c.score:.3f} support={c.support:.2f} {c.mention.value!r:<8} {c.mention.text!r} "
-                         f"place={c.place and self.index.entities[c.place].name} {p.doc_id[:3]}#{p.i}")
+            lines.append(
+                f"  {c.score:.3f} support={c.support:.2f} {c.mention.value!r:<8} {c.mention.text!r} "
+                f"place={c.place and self.index.entities[c.place].name} {p.doc_id[:3]}#{p.i}"
+            )
         return "\n".join(lines)
 
     def _empty(self, q: Question, hits: list[tuple[int, float]], notices: list[str]) -> Answer:
         top = hits[0][1] if hits else 1.0
         closest = [self._source(n, None, s / (top or 1.0)) for n, s in hits[:CLOSEST_PASSAGES]]
-        return Answer(question=q.text, kind=q.kind, answers=[], conflict=False, closest=closest, notices=notices)
+        return Answer(
+            question=q.text, kind=q.kind, answers=[], conflict=False, closest=closest, notices=notices
+        )
 
     def _claims(self, q: Question, found: list[Candidate]) -> list[Claim]:
         groups: dict[str, list[Candidate]] = defaultdict(list)

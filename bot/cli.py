@@ -175,7 +175,9 @@ def _text(engine: Engine, result) -> str:
 
 def sources(engine: Engine) -> int:
     for article in engine.index.articles.values():
-        meta = ", ".join(x for x in (article.get("outlet"), article.get("published"), article.get("url")) if x)
+        meta = ", ".join(
+            x for x in (article.get("outlet"), article.get("published"), article.get("url")) if x
+        )
         print(f"{article['doc_id']}  {article['title']}" + (f"  [{meta}]" if meta else ""))
     return EXIT_OK
 

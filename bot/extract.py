@@ -26,8 +26,7 @@ from pydantic import BaseModel
 from bot.question import Question
 from bot.retrieve import phrases, synonyms
 from index.bm25 import idf_of
-from index.entities import name_key
-from index.entities import Entity
+from index.entities import Entity, name_key
 from index.passages import Mention, Passage
 from index.store import Index
 
@@ -152,7 +151,11 @@ class _Scorer:
         if not noun:
             return None
         for c in self.q.counted:
-            if c in noun or set(noun) & self.syn[c] or any(_has_phrase(noun, ph) for ph in phrases(c, self.index)):
+            if (
+                c in noun
+                or set(noun) & self.syn[c]
+                or any(_has_phrase(noun, ph) for ph in phrases(c, self.index))
+            ):
                 return True
         return False
 
@@ -180,7 +183,9 @@ class _Scorer:
             if not groups:
                 continue
             d = self.distance(p, m, j)
-            if d <= MAX_DISTANCE and (nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)):
+            if d <= MAX_DISTANCE and (
+                nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)
+            ):
                 nearest = (d, groups)
         return nearest is not None and bool(nearest[1] & asked)
 
@@ -191,7 +196,11 @@ class _Scorer:
             return True
         if m.kind == "place" and wanted in CITY_TYPES | COUNTRY_TYPES:
             entity = self.entities[m.value]
-            return entity.is_country if wanted in COUNTRY_TYPES else (entity.country is not None and not entity.is_country)
+            return (
+                entity.is_country
+                if wanted in COUNTRY_TYPES
+                else (entity.country is not None and not entity.is_country)
+            )
         roles = {wanted} | self.syn.get(wanted, set()) | synonyms(wanted, self.index)
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"
@@ -293,7 +302,12 @@ def contains(outer: Entity, inner: Entity, entities: dict[str, Entity]) -> bool:
     """Does `outer` contain `inner` (Iraq contains Baghdad; Baghdad contains Mashtal)?"""
     if outer.id in _chain(inner, entities)[1:]:
         return True
-    return outer.is_country and not inner.is_country and outer.country is not None and outer.country == inner.country
+    return (
+        outer.is_country
+        and not inner.is_country
+        and outer.country is not None
+        and outer.country == inner.country
+    )
 
 
 def compatible(a: Entity, b: Entity, entities: dict[str, Entity]) -> bool | None:
@@ -344,6 +358,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
                 continue
             if not question.speaker and not scorer.role_ok(p, m):
                 continue
+            anchor: str | None
             if m.kind == "place":
                 if not scorer.answer_place_ok(m):
                     continue

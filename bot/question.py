@@ -27,8 +27,8 @@ KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     )),
     ("time", re.compile(r"\b(what|which|at what) (time|hour)\b|\btime\b|\bhour\b")),
     ("organization", re.compile(
-        r"\b(which|what|name of the) (\w+ ){0,2}(group|militia|organi[sz]ation|agency|outlet|newspaper|faction|command"
-        r"|unit|party|movement|department|ministry|force|alliance|coalition|paper)s?\b"
+        r"\b(which|what|name of the) (\w+ ){0,2}(group|militia|organi[sz]ation|agency|outlet|newspaper"
+        r"|faction|command|unit|party|movement|department|ministry|force|alliance|coalition|paper)s?\b"
     )),
     ("place", re.compile(
         r"\bwhere\b|\b(which|what|in which|in what|name of the) (\w+ ){0,2}(city|town|country|neighbou?rhood"
@@ -51,6 +51,7 @@ ACCORDING_RE = re.compile(
     r"\baccording to (?:the )?(?P<a>[^,?]+)|\b(?:did|do|does) (?:the )?(?P<b>[\w .'-]+?) "
     r"(?:say|report|claim|state|confirm|tell|announce)\b"
 )
+WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
 SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert"}
 # Words that say what kind of thing the answer is: "which militia", "what city".
 TYPE_NOUNS = {
@@ -79,6 +80,7 @@ PLACE_WORDS = {
     "city", "town", "country", "neighbourhood", "neighborhood", "district", "area", "province",
     "region", "base", "place", "location", "site", "village", "capital", "outpost", "border",
 }  # fmt: skip
+CURLY_QUOTES = str.maketrans("’‘“”", "''\"\"")
 SLACK_MARKUP_RE = re.compile(r"<(?:[@#!][^>|]*)(?:\|([^>]*))?>")
 SLACK_LINK_RE = re.compile(r"<(https?://[^>|]+)(?:\|([^>]*))?>")
 
@@ -113,7 +115,7 @@ def clean_question(raw: str) -> str:
     text = SLACK_MARKUP_RE.sub(lambda m: m.group(1) or "", text)
     text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
     text = "".join(c if c.isprintable() or c in "\t\n" else " " for c in text)
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'}))
+    text = text.translate(CURLY_QUOTES)
     return " ".join(text.split())
 
 
@@ -139,7 +141,12 @@ def analyse(raw: str, index: Index) -> Question:
     entity_ids, places, entity_terms, named_keys = _entities(words, index, consumed)
     counted: list[str] = []
     for i, low in enumerate(lowers):
-        if kind == "number" and low in ("many", "much", "of") and i > 0 and lowers[i - 1] in ("how", "number"):
+        if (
+            kind == "number"
+            and low in ("many", "much", "of")
+            and i > 0
+            and lowers[i - 1] in ("how", "number")
+        ):
             counted = _noun_run(words, terms, i + 1, consumed, maker)
             break
     exclusive_terms = {
@@ -152,16 +159,24 @@ def analyse(raw: str, index: Index) -> Question:
         if c not in GENERIC_COUNTED and c not in exclusive_terms and c != "time"
         and (index.postings.has(c) or c in index.groups_of_term)
     ]  # fmt: skip
-    type_noun = _type_noun(words, terms, lowers, consumed, maker) if kind in ("place", "organization", "other") else None
+    type_noun = (
+        _type_noun(words, terms, lowers, consumed, maker)
+        if kind in ("place", "organization", "other")
+        else None
+    )
     role = None
     if kind in ("person", "other"):
-        role = next((terms[i] for i in range(len(words)) if terms[i] in ROLE_NOUNS and i not in consumed), None)
+        role = next(
+            (terms[i] for i in range(len(words)) if terms[i] in ROLE_NOUNS and i not in consumed), None
+        )
         if role is None and "head" in terms:
             role = "leader"  # "who heads X"
         if role in GENERIC_ROLES:
             role = None
 
-    focus, missing, unknown = [], [], []
+    focus: list[str] = []
+    missing: list[str] = []
+    unknown: list[str] = []
     for i, (word, term) in enumerate(zip(words, terms, strict=True)):
         if i in consumed or maker.is_stop(word) or term in QUESTION_WORDS or term == type_noun:
             continue
@@ -193,7 +208,7 @@ def analyse(raw: str, index: Index) -> Question:
         text=text, kind=kind, accept=accept, focus=focus, counted=counted, role=role,
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
         entity_terms=entity_terms, type_noun=type_noun, speaker=speaker, according=according,
-        alias=alias, named_keys=named_keys, weekday=bool(re.search(r"\bday of the week\b|\bweekday\b", lowered)),
+        alias=alias, named_keys=named_keys, weekday=bool(WEEKDAY_RE.search(lowered)),
     )  # fmt: skip
 
 
@@ -213,10 +228,14 @@ def _according(text: str, words: list[Token], terms: list[str], consumed: set[in
     return found
 
 
-def _type_noun(words: list[Token], terms: list[str], lowers: list[str], consumed: set[int], maker) -> str | None:
+def _type_noun(
+    words: list[Token], terms: list[str], lowers: list[str], consumed: set[int], maker
+) -> str | None:
     """The noun after which/what that says what kind of thing is wanted ("which militia")."""
     for i, low in enumerate(lowers):
-        if low not in ("which", "what") and not (low == "name" and i + 2 < len(lowers) and lowers[i + 1] == "of"):
+        if low not in ("which", "what") and not (
+            low == "name" and i + 2 < len(lowers) and lowers[i + 1] == "of"
+        ):
             continue
         run = []
         for k in range(i + 1, min(len(words), i + 6)):
@@ -261,11 +280,11 @@ def _entities(
             if size == 1 and index.term_maker.is_stop(window[0]):
                 continue  # "us" the pronoun is not "US" the country
             key = name_key(" ".join(w.text for w in window))
-            entity = keys.get(key)
-            if entity is None and len(key) >= 5 and any(w.text[:1].isupper() for w in window) | (size == 1):
-                entity = _fuzzy(key, index)
-            if entity is not None:
-                found.append((start, start + size, entity))
+            match = keys.get(key)
+            if match is None and len(key) >= 5 and any(w.text[:1].isupper() for w in window) | (size == 1):
+                match = _fuzzy(key, index)
+            if match is not None:
+                found.append((start, start + size, match))
                 consumed.update(span)
     found.sort()
     entity_ids: list[str] = []
@@ -286,7 +305,19 @@ def _entities(
     return entity_ids, places, terms, named
 
 
-LOCATIVE_BEFORE = {"in", "near", "at", "inside", "outside", "across", "within", "into", "around", "of", "from"}
+LOCATIVE_BEFORE = {
+    "in",
+    "near",
+    "at",
+    "inside",
+    "outside",
+    "across",
+    "within",
+    "into",
+    "around",
+    "of",
+    "from",
+}
 EVENT_WORDS = {"attack", "attacks", "strike", "strikes", "airstrike", "bombing", "raid", "assault",
                "neighbourhood", "neighborhood", "district", "base", "border", "province", "city"}  # fmt: skip
 EVENT_VERBS = {"strike", "struck", "hit", "attack", "attacked", "bomb", "bombed", "target", "targeted"}

@@ -16,7 +16,7 @@ WIDTH = 100
 
 
 def source_label(source: Source) -> str:
-    """"USNewsMag.com: Drone Strike in Baghdad ... (2024-02-08)" — outlet, title, date as known."""
+    """ "USNewsMag.com: Drone Strike in Baghdad ... (2024-02-08)" — outlet, title, date as known."""
     parts = [source.outlet, source.title] if source.outlet else [source.title]
     label = ": ".join(p for p in parts if p)
     return f"{label} ({source.published})" if source.published else label

@@ -12,7 +12,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,7 +40,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(extra="ignore", populate_by_name=True, validate_default=True)
 
     corpus: Path = Field(PROJECT_ROOT / "corpus", validation_alias=_env("CROSSCHECK_CORPUS", "corpus"))
-    config_dir: Path = Field(default_factory=_config_dir, validation_alias=_env("CROSSCHECK_CONFIG_DIR", "config_dir"))
+    config_dir: Path = Field(
+        default_factory=_config_dir, validation_alias=_env("CROSSCHECK_CONFIG_DIR", "config_dir")
+    )
     index_dir: Path = Field(
         PROJECT_ROOT / ".crosscheck", validation_alias=_env("CROSSCHECK_INDEX_DIR", "index_dir")
     )
@@ -50,13 +57,21 @@ class Settings(BaseSettings):
         "WARNING", validation_alias=_env("CROSSCHECK_LOG_LEVEL", "log_level")
     )
 
-    slack_bot_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_BOT_TOKEN", "slack_bot_token"))
+    slack_bot_token: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_BOT_TOKEN", "slack_bot_token")
+    )
     slack_signing_secret: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_SIGNING_SECRET", "slack_signing_secret")
     )
-    slack_app_token: SecretStr | None = Field(None, validation_alias=_env("SLACK_APP_TOKEN", "slack_app_token"))
-    slack_api_url: str = Field("https://slack.com/api/", validation_alias=_env("SLACK_API_URL", "slack_api_url"))
-    slash_command: str = Field("/crosscheck", validation_alias=_env("CROSSCHECK_SLASH_COMMAND", "slash_command"))
+    slack_app_token: SecretStr | None = Field(
+        None, validation_alias=_env("SLACK_APP_TOKEN", "slack_app_token")
+    )
+    slack_api_url: str = Field(
+        "https://slack.com/api/", validation_alias=_env("SLACK_API_URL", "slack_api_url")
+    )
+    slash_command: str = Field(
+        "/crosscheck", validation_alias=_env("CROSSCHECK_SLASH_COMMAND", "slash_command")
+    )
     port: int = Field(3000, ge=1, le=65535, validation_alias=_env("PORT", "port"))
 
     @field_validator("log_level", mode="before")
@@ -92,11 +107,21 @@ class Settings(BaseSettings):
 
     def require_slack(self, socket_mode: bool = False) -> None:
         """Stop with a clear message unless the Slack settings a mode needs are all set."""
-        needed = [("slack_bot_token", "SLACK_BOT_TOKEN", "the Bot User OAuth Token (xoxb-...) from OAuth & Permissions")]
+        needed = [
+            (
+                "slack_bot_token",
+                "SLACK_BOT_TOKEN",
+                "the Bot User OAuth Token (xoxb-...) from OAuth & Permissions",
+            )
+        ]
         if socket_mode:
-            needed.append(("slack_app_token", "SLACK_APP_TOKEN", "an app-level token (xapp-...) with connections:write"))
+            needed.append(
+                ("slack_app_token", "SLACK_APP_TOKEN", "an app-level token (xapp-...) with connections:write")
+            )
         else:
-            needed.append(("slack_signing_secret", "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information"))
+            needed.append(
+                ("slack_signing_secret", "SLACK_SIGNING_SECRET", "the Signing Secret from Basic Information")
+            )
         missing = [f"  {env}: {what}" for field, env, what in needed if not getattr(self, field)]
         if missing:
             raise SettingsError(
@@ -107,7 +132,13 @@ class Settings(BaseSettings):
 
 ENV_NAMES = {
     name: next(
-        (a for a in (field.validation_alias.choices if isinstance(field.validation_alias, AliasChoices) else []) if isinstance(a, str) and a.isupper()),
+        (
+            a
+            for a in (
+                field.validation_alias.choices if isinstance(field.validation_alias, AliasChoices) else []
+            )
+            if isinstance(a, str) and a.isupper()
+        ),
         name.upper(),
     )
     for name, field in Settings.model_fields.items()

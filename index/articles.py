@@ -97,7 +97,7 @@ _BYLINE_RE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z .,'-]{1,40}\s*)?\((?P<source>[A-Za-z][\w .&'-]{0,40})\)\s*[-–—]+\s*"
 )
-_TERMINAL = tuple('.!?:;"\')]…')
+_TERMINAL = tuple(".!?:;\"')]…")
 
 WIRE_SERVICES = {"ap", "reuters", "afp", "upi", "dpa"}
 

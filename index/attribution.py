@@ -32,7 +32,7 @@ BOUNDARIES = {
 SKIPPABLE = {
     "has", "have", "had", "will", "would", "could", "may", "might", "did", "does", "do", "not",
     "never", "earlier", "later", "then", "now", "further", "previously", "initially", "first",
-    "also", "again", "repeatedly", "publicly", "privately", "separately", "reportedly", "had",
+    "also", "again", "repeatedly", "publicly", "privately", "separately", "reportedly",
 }  # fmt: skip
 BE = {"is", "was", "were", "are", "be", "been", "being"}
 INVERTING = {"say", "add", "write", "tell", "state"}  # verbs news copy puts before their subject

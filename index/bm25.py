@@ -117,7 +117,9 @@ def build(
     return Postings(vocab, ptr, docs, weights, constant.astype(np.float32), len(corpus))
 
 
-def _weight(variant: str, model, term: str, tf: float, length: float, k1: float, b: float, delta: float) -> float:
+def _weight(
+    variant: str, model, term: str, tf: float, length: float, k1: float, b: float, delta: float
+) -> float:
     """One term's contribution to one passage, as rank-bm25's get_scores computes it."""
     idf = model.idf.get(term) or 0.0
     norm = 1 - b + b * length / model.avgdl

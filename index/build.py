@@ -149,8 +149,8 @@ def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | N
     nlp, described = load_pipeline(options.spacy_model)
     log.info("spaCy: %s", described)
     # The raw tables, not spaCy's Table objects: those are keyed by string hashes.
-    lemma_table = load_language_data(english_tables["lemma_lookup"])
-    norm_table = load_language_data(english_tables["lexeme_norm"])
+    lemma_table: dict[str, str] = load_language_data(english_tables["lemma_lookup"])  # type: ignore[assignment]
+    norm_table: dict[str, str] = load_language_data(english_tables["lexeme_norm"])  # type: ignore[assignment]
     lexicon, exclusive = load_lexicon(options.lexicon_file)
     # The whole lookup table (41k words): questions use words the articles never do ("died").
     lemmas = {w: lemma for w, lemma in lemma_table.items() if w != lemma}
@@ -181,16 +181,24 @@ def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | N
         "pipeline": described,
         "corpus": str(options.corpus),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "bm25": {"variant": options.bm25_variant, "k1": options.bm25_k1, "b": options.bm25_b, "delta": options.bm25_delta},
+        "bm25": {
+            "variant": options.bm25_variant,
+            "k1": options.bm25_k1,
+            "b": options.bm25_b,
+            "delta": options.bm25_delta,
+        },
         "reference_date": reference.isoformat() if reference else None,
         "articles": [
             {
-                "doc_id": a.doc_id, "title": a.title, "outlet": a.outlet, "url": a.url,
+                "doc_id": a.doc_id,
+                "title": a.title,
+                "outlet": a.outlet,
+                "url": a.url,
                 "published": a.published.isoformat() if a.published else None,
                 "passages": sum(1 for p in passages if p.doc_id == a.doc_id),
             }
             for a in articles
-        ],  # fmt: skip
+        ],
         "entities": [e.model_dump() for e in entities],
         "lemmas": lemmas,
         "norms": norms,

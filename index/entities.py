@@ -78,6 +78,14 @@ MODIFIED_NOUNS = {
 SPEECH_LEMMAS = {"say", "state", "tell", "confirm", "report", "announce", "claim", "add"}
 
 
+Votes = defaultdict[str, float]  # evidence for each kind; a vote can be half-hearted (0.5)
+
+
+def _add(total: Votes, more: Votes) -> None:
+    for kind, weight in more.items():
+        total[kind] += weight
+
+
 class Entity(BaseModel):
     """A named thing of the corpus with every key it is written as."""
 
@@ -97,7 +105,7 @@ class Occurrence:
     passage: int
     mention: int
     text: str
-    votes: Counter[str] = field(default_factory=Counter)
+    votes: Votes = field(default_factory=lambda: defaultdict(float))
     alias_texts: list[str] = field(default_factory=list)
     inside_text: str | None = None  # "X neighbourhood of Y": the Y this lies in
     initial: bool = False
@@ -114,14 +122,12 @@ def _acronym(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]{3,8}", text.replace(".", "")))
 
 
-def evidence(
-    tokens: list[str], start: int, end: int, ner_label: str | None
-) -> tuple[Counter[str], bool]:
+def evidence(tokens: list[str], start: int, end: int, ner_label: str | None) -> tuple[Votes, bool]:
     """Votes for person/org/place from the tokens around a span, and whether it is locative.
 
     `tokens` are the lower-cased surface words of the sentence; [start, end) the span.
     """
-    votes: Counter[str] = Counter()
+    votes: Votes = defaultdict(float)
     words = tokens[start:end]
     before = tokens[max(0, start - 3) : start]
     after = tokens[end : end + 4]
@@ -144,7 +150,11 @@ def evidence(
         votes["org"] += 2
     if len(before) >= 2 and before[-1] == "," and before[-2] in ORG_CUES:
         votes["org"] += 2
-    if after and after[0] in ("is", "was", "are") and any(w in ORG_CUES for w in after[1:] + tokens[end + 4 : end + 8]):
+    if (
+        after
+        and after[0] in ("is", "was", "are")
+        and any(w in ORG_CUES for w in after[1:] + tokens[end + 4 : end + 8])
+    ):
         votes["org"] += 2
     if after and after[0] in PLACE_NOUNS:
         votes["place"] += 2
@@ -196,22 +206,22 @@ class _UnionFind:
             self.parent[rb] = ra
 
 
-def _kind(votes: Counter[str], text: str) -> str:
+def _kind(votes: Votes, text: str) -> str:
     """The kind a name's accumulated evidence points to; gazetteer and demonyms first."""
     if len(text.split()) == 1 and places.demonym_country(text) and not places.lookup(text):
         return "norp"
     if name_key(text) in ("shiite", "sunni", "kurdish", "shia", "arab", "western"):
         return "norp"
     place = places.lookup(text)
-    scored = Counter(votes)
+    scored: Votes = defaultdict(float, votes)
     if place is not None:
         scored["place"] += 4 if place.is_country else 2
     if _acronym(text) and place is None:
         scored["org"] += 1
     if not scored:
         return "other"
-    kind, best = scored.most_common(1)[0]
-    return kind if best >= 1.5 else "other"
+    kind = max(scored, key=lambda k: scored[k])
+    return kind if scored[kind] >= 1.5 else "other"
 
 
 def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]]:
@@ -223,13 +233,13 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         key = name_key(occ.text)
         if key:
             by_key[key].append(n)
-    votes: dict[str, Counter[str]] = {}
-    for key, members in by_key.items():
-        total: Counter[str] = Counter()
-        for n in members:
-            total.update(occurrences[n].votes)
+    votes: dict[str, Votes] = {}
+    for key, positions in by_key.items():
+        total: Votes = defaultdict(float)
+        for n in positions:
+            _add(total, occurrences[n].votes)
         votes[key] = total
-    kinds = {key: _kind(votes[key], occurrences[members[0]].text) for key, members in by_key.items()}
+    kinds = {key: _kind(votes[key], occurrences[positions[0]].text) for key, positions in by_key.items()}
 
     groups = _UnionFind()
     for key in by_key:
@@ -258,9 +268,9 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
             groups.union(roots.pop(), short)
     for i, a in enumerate(keys):  # typos and transliterations of one name
         for b in keys[i + 1 :]:
-            if kinds[a] == kinds[b] and kinds[a] != "other" and min(len(a), len(b)) >= 6:
-                if fuzz.ratio(a, b) >= 90:
-                    groups.union(a, b)
+            same_kind = kinds[a] == kinds[b] and kinds[a] != "other"
+            if same_kind and min(len(a), len(b)) >= 6 and fuzz.ratio(a, b) >= 90:
+                groups.union(a, b)
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
@@ -269,13 +279,13 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
     entity_of_key: dict[str, str] = {}
     for members in clusters.values():
         surfaces: Counter[str] = Counter()
-        for key in members:
-            for n in by_key[key]:
-                surfaces[_display(occurrences[n].text)] += 1
+        for member in members:
+            for position in by_key[member]:
+                surfaces[_display(occurrences[position].text)] += 1
         name = max(surfaces, key=lambda s: (not _acronym(s), len(s.split()), surfaces[s], len(s)))
-        cluster_votes: Counter[str] = Counter()
-        for key in members:
-            cluster_votes.update(votes[key])
+        cluster_votes: Votes = defaultdict(float)
+        for member in members:
+            _add(cluster_votes, votes[member])
         kind_votes = Counter(kinds[k] for k in members)
         kind = _kind(cluster_votes, name)
         if kind == "other" and kind_votes:
@@ -283,13 +293,13 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         entity_id = f"E{len(entities)}"
         entity = Entity(id=entity_id, name=name, kind=kind, keys=sorted(members))
         if kind == "place":
-            for key in [name_key(name), *members]:
-                if place := places.lookup(key):
+            for candidate in [name_key(name), *members]:
+                if place := places.lookup(candidate):
                     entity.country, entity.is_country = place.country, place.is_country
                     break
         entities.append(entity)
-        for key in members:
-            entity_of_key[key] = entity_id
+        for member in members:
+            entity_of_key[member] = entity_id
     _add_initialisms(entities, set(by_key))
     _link_places(entities, occurrences, entity_of_key)
     assigned = {
@@ -306,7 +316,9 @@ def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
     for entity in entities:
         if entity.kind not in ("org", "person"):
             continue
-        words = [w for w in name_key(entity.name).split() if w not in ("of", "the", "and", "al", "bin", "abu")]
+        words = [
+            w for w in name_key(entity.name).split() if w not in ("of", "the", "and", "al", "bin", "abu")
+        ]
         if 2 <= len(words) <= 5:
             proposals["".join(w[0] for w in words)].append(entity)
     for key, owners in proposals.items():
@@ -317,12 +329,18 @@ def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
 def _display(text: str) -> str:
     """A mention as shown to users: "KATA'IB Hezbollah" -> "Kata'ib Hezbollah"."""
     words = text.split()
-    if len(words) > 1 and any(w.isupper() and len(w) > 3 for w in words) and not all(w.isupper() for w in words):
+    if (
+        len(words) > 1
+        and any(w.isupper() and len(w) > 3 for w in words)
+        and not all(w.isupper() for w in words)
+    ):
         words = [w.capitalize() if w.isupper() and len(w) > 3 else w for w in words]
     return " ".join(words)
 
 
-def _link_places(entities: list[Entity], occurrences: list[Occurrence], entity_of_key: dict[str, str]) -> None:
+def _link_places(
+    entities: list[Entity], occurrences: list[Occurrence], entity_of_key: dict[str, str]
+) -> None:
     """Give a place the gazetteer does not know the place the corpus says it lies in."""
     by_id = {e.id: e for e in entities}
     for occ in occurrences:

@@ -76,7 +76,7 @@ def _count_patterns() -> list[dict[str, Any]]:
     for core in core_options:
         patterns.append({"label": "COUNT", "pattern": core})
         for qualifier in QUALIFIERS:
-            prefix = [{"LOWER": word} for word in qualifier.split()]
+            prefix: list[dict[str, Any]] = [{"LOWER": word} for word in qualifier.split()]
             patterns.append({"label": "COUNT", "pattern": prefix + core})
     return patterns
 
@@ -174,7 +174,15 @@ class ProperNounSpans:
             [
                 [{**cap, "OP": "+"}],
                 [{**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}],
-                [{**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}, particle, hyphen, {**cap, "OP": "+"}],
+                [
+                    {**cap, "OP": "+"},
+                    particle,
+                    hyphen,
+                    {**cap, "OP": "+"},
+                    particle,
+                    hyphen,
+                    {**cap, "OP": "+"},
+                ],
                 [particle, {"ORTH": "-"}, {**cap, "OP": "+"}],
                 [{**cap, "OP": "+"}, number],
             ],
@@ -188,8 +196,9 @@ class ProperNounSpans:
 
 
 def _add_rule_components(nlp: Language, trained: bool) -> None:
+    tokenizer: Any = nlp.tokenizer
     for abbreviation in TITLE_ABBREVIATIONS:
-        nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+        tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     if not trained:
         nlp.add_pipe("sentencizer")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})

@@ -63,9 +63,7 @@ def parse_count(text: str) -> Count | None:
     return Count(int(value) if value.is_integer() else value, qualifier, number_text)
 
 
-_CLOCK_RE = re.compile(
-    r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?:(?P<ap>[ap])\.?\s*m\.?)?", re.IGNORECASE
-)
+_CLOCK_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?:(?P<ap>[ap])\.?\s*m\.?)?", re.IGNORECASE)
 
 
 def parse_time(text: str) -> str | None:
@@ -95,9 +93,7 @@ _RELATIVE_REWRITES = [
     (re.compile(r"^(on|in|since|by|until|from) "), ""),
     (re.compile(r"(\d)(st|nd|rd|th)\b"), r"\1"),
 ]
-_WEEKDAY_RE = re.compile(
-    r"^(?P<last>last |this |past |previous )?(?P<day>" + "|".join(WEEKDAYS) + r")\b"
-)
+_WEEKDAY_RE = re.compile(r"^(?P<last>last |this |past |previous )?(?P<day>" + "|".join(WEEKDAYS) + r")\b")
 _HAS_YEAR_RE = re.compile(r"\b(1[89]|20)\d\d\b")
 
 

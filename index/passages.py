@@ -10,6 +10,7 @@ attribution, and the places it locates things in.
 from __future__ import annotations
 
 import bisect
+import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
@@ -253,7 +254,9 @@ class Builder:
         lowered = [t.text.lower() for t in tokens]
         for span, lo, hi, ner_label in names:
             votes, locative = entities.evidence(lowered, lo, hi, ner_label)
-            occurrence = entities.Occurrence(passage=passage_number, mention=len(mentions), text=span, votes=votes)
+            occurrence = entities.Occurrence(
+                passage=passage_number, mention=len(mentions), text=span, votes=votes
+            )
             self._aliases(occurrence, tokens, lo, hi, text)
             mention = dict(
                 kind="other", start=tokens[lo].start, end=tokens[hi - 1].end, tok=lo, tok_end=hi,
@@ -266,7 +269,11 @@ class Builder:
         self._capitals(tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions)
         mentions.sort(key=lambda m: m["tok"])
         for age in (m for m in mentions if m["kind"] == "age"):
-            owner = [n for n in mentions if n["tok_end"] <= age["tok"] and n["kind"] not in ("count", "age", "date", "time")]
+            owner = [
+                n
+                for n in mentions
+                if n["tok_end"] <= age["tok"] and n["kind"] not in ("count", "age", "date", "time")
+            ]
             if owner:
                 age["of_mention"] = owner[-1]
         return dict(
@@ -276,7 +283,9 @@ class Builder:
             mentions=mentions, places=place_refs, attributed=any(c.source for c in resolved_cues),
         )  # fmt: skip
 
-    def _capitals(self, tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions) -> None:
+    def _capitals(
+        self, tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions
+    ) -> None:
         """ "the Iraqi capital" names a city: the gazetteer's capital of that country."""
         for k in range(len(tokens) - 1):
             if lowered[k + 1] != "capital" or not tokens[k].text[:1].isupper():
@@ -287,7 +296,9 @@ class Builder:
                 continue
             votes, locative = entities.evidence(lowered, k, k + 2, None)
             votes["place"] += 4
-            self.occurrences.append(entities.Occurrence(passage=passage_number, mention=-1, text=capital.name, votes=votes))
+            self.occurrences.append(
+                entities.Occurrence(passage=passage_number, mention=-1, text=capital.name, votes=votes)
+            )
             mention = dict(
                 kind="other", start=tokens[k].start, end=tokens[k + 1].end, tok=k, tok_end=k + 2,
                 text=text[tokens[k].start : tokens[k + 1].end], value="", quoted=bool(quoted[k]),
@@ -313,17 +324,15 @@ class Builder:
                 return None
             return common | dict(value=normalize.format_number(count.value), qualifier=count.qualifier)
         if kind == "time":
-            value = normalize.parse_time(text)
-            return None if value is None else common | dict(value=value)
-        relative = not normalize._HAS_YEAR_RE.search(text) and not any(
-            c.isdigit() for c in text
-        )
+            clock = normalize.parse_time(text)
+            return None if clock is None else common | dict(value=clock)
+        relative = not normalize._HAS_YEAR_RE.search(text) and not any(c.isdigit() for c in text)
         if relative and quoted[lo]:
             return None  # "Last night" in a quote is relative to when it was said, not published
-        value = normalize.resolve_date(text, reference)
-        if value is None:
+        resolved = normalize.resolve_date(text, reference)
+        if resolved is None:
             return None
-        return common | dict(value=value.iso, precision=value.precision)
+        return common | dict(value=resolved.iso, precision=resolved.precision)
 
     def _name_spans(
         self, doc: Doc, sent: Span, heading: bool, tok_range
@@ -380,8 +389,12 @@ class Builder:
                 if para.heading:
                     continue
                 tokens = tokenize(article.text[para.start : para.end])
-                for prev, token in zip(tokens, tokens[1:], strict=False):
-                    if token.kind in ("word", "abbr") and token.text[:1].isupper() and prev.text not in '.!?:"':
+                for prev, token in itertools.pairwise(tokens):
+                    if (
+                        token.kind in ("word", "abbr")
+                        and token.text[:1].isupper()
+                        and prev.text not in '.!?:"'
+                    ):
                         self.capitalized_inside.add(token.text.lower())
 
     def _aliases(self, occ: entities.Occurrence, tokens: list[Token], lo: int, hi: int, text: str) -> None:
@@ -403,7 +416,18 @@ class Builder:
                 occ.alias_texts.append(text[tokens[k].start : tokens[end - 1].end])
         if hi + 2 < n and words[hi] in entities.PLACE_NOUNS and words[hi + 1] in ("of", "in"):
             k = hi + 2
-            while k < n and words[k] in ("the", "eastern", "western", "northern", "southern", "east", "west", "north", "south", "central"):
+            while k < n and words[k] in (
+                "the",
+                "eastern",
+                "western",
+                "northern",
+                "southern",
+                "east",
+                "west",
+                "north",
+                "south",
+                "central",
+            ):
                 k += 1
             end = k
             while end < n and tokens[end].text[:1].isupper():
@@ -431,7 +455,9 @@ class Builder:
             for mention in passage["mentions"]:
                 locative = mention.get("locative", False)
                 if mention["kind"] == "place" and mention["value"] and locative:
-                    passage["places"].append(dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"]))
+                    passage["places"].append(
+                        dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"])
+                    )
             for mention in passage["mentions"]:
                 owner = mention.pop("of_mention", None)
                 if owner is not None and owner.get("value"):
@@ -531,12 +557,10 @@ def _age(tokens: list[Token], lo: int, hi: int, text: str) -> bool:
     words = [t.text.lower() for t in tokens]
     if not text.isdigit() or int(text) > 120:
         return False
-    if lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper():
-        if hi >= len(words) or words[hi] in (",", "and", ")", "."):
-            return True
-    if hi + 1 < len(words) and words[hi] in ("-", "year") and words[hi + 1] in ("year", "old", "years"):
+    after_name = lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper()
+    if after_name and (hi >= len(words) or words[hi] in (",", "and", ")", ".")):
         return True
-    return False
+    return hi + 1 < len(words) and words[hi] in ("-", "year") and words[hi + 1] in ("year", "old", "years")
 
 
 def _not_a_count(ent: Span, tokens: list[Token], lo: int, hi: int) -> bool:

@@ -77,9 +77,7 @@ class TermMaker:
     carry no meaning for search. All three come from the index.
     """
 
-    def __init__(
-        self, lemmas: Mapping[str, str], norms: Mapping[str, str], stops: frozenset[str]
-    ) -> None:
+    def __init__(self, lemmas: Mapping[str, str], norms: Mapping[str, str], stops: frozenset[str]) -> None:
         self.lemmas = lemmas
         self.norms = norms
         self.stops = stops

@@ -11,9 +11,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.answer import Engine  # noqa: E402
-from bot.evaluate import judge  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.answer import Engine
+from bot.evaluate import judge
+from bot.settings import load_settings
 
 parser = argparse.ArgumentParser()
 parser.add_argument("gold", type=Path)
@@ -22,6 +22,12 @@ parser.add_argument("--explain", action="store_true")
 parser.add_argument("--only")
 args = parser.parse_args()
 engine = Engine(load_settings(**({"corpus": args.corpus} if args.corpus else {})))
+
+
+def _got(result: dict) -> list:
+    return [(a["value"], [s["doc_id"][:3] for s in a["sources"]]) for a in result["answers"]]
+
+
 only = set(args.only.split(",")) if args.only else None
 for line in args.gold.read_text().splitlines():
     if not line.strip():
@@ -34,6 +40,6 @@ for line in args.gold.read_text().splitlines():
     if verdict.perfect:
         continue
     wanted = [{k: v for k, v in a.items()} for a in gold["answers"]]
-    print(f"{gold['id']} {gold['question']}\n    gold={wanted}\n    got={[(a['value'], [s['doc_id'][:3] for s in a['sources']]) for a in result['answers']]}")
+    print(f"{gold['id']} {gold['question']}\n    gold={wanted}\n    got={_got(result)}")
     if args.explain:
         print("    " + engine.explain(gold["question"]).replace("\n", "\n    "))
