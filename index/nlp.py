@@ -68,7 +68,7 @@ _CAP = r"^(?:[A-Z][A-Za-z']*|[A-Z](?:\.[A-Z])+\.?|[A-Z]{2,}\d*)$"
 
 
 def _count_patterns() -> list[dict[str, Any]]:
-    core_options = [
+    core_options: list[list[dict[str, Any]]] = [
         [{"LIKE_NUM": True, "OP": "+"}],
         [{"LIKE_NUM": True}, {"ORTH": "-"}, {"LIKE_NUM": True}],
     ]
