@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from index.nlp import QUALIFIERS, WEEKDAYS
+from index.wordlists import QUALIFIERS, WEEKDAYS
 
 
 class Count(NamedTuple):

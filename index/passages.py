@@ -14,16 +14,18 @@ import itertools
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
-from spacy.language import Language
-from spacy.tokens import Doc, Span
 
 from index import attribution, entities, normalize, places
 from index.articles import Article
-from index.nlp import TITLE_ABBREVIATIONS
 from index.terms import TermMaker, Token, tokenize
+from index.wordlists import TITLE_ABBREVIATIONS
+
+if TYPE_CHECKING:  # answering imports the models here; only building needs spaCy
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 log = logging.getLogger(__name__)
 
