@@ -7,6 +7,7 @@ so tests drive the loop exactly as a user would.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from pathlib import Path
@@ -32,10 +33,8 @@ def _enable_history() -> None:
         import readline
     except ImportError:  # Windows without pyreadline: plain input() still works
         return
-    try:
+    with contextlib.suppress(OSError):  # no history yet, or an unreadable one
         readline.read_history_file(HISTORY_FILE)
-    except (FileNotFoundError, OSError):
-        pass
     readline.set_history_length(1000)
     import atexit
 
