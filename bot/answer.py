@@ -103,6 +103,7 @@ class Engine:
             f"entities={[self.index.entities[e].name for e in q.entities]} "
             f"places={[self.index.entities[e].name for e in q.places]} inside={q.inside}",
             f"unknown={q.unknown} missing={q.missing} abstain={_abstain_reason(q)}",
+            f"type={q.type_noun} speaker={q.speaker} according={q.according} alias={q.alias}",
             "passages:",
         ]
         for n, score in hits[:8]:

@@ -75,8 +75,11 @@ class _Scorer:
         self.weights = {t: max(0.5, idf_of(postings, t)) for t in question.focus}
         if question.role:
             self.weights[question.role] = max(0.5, idf_of(postings, question.role))
-        for t in question.entity_terms:
-            self.weights.setdefault(t, 0.5 * max(0.5, idf_of(postings, t)))
+        # Entities the question names (other than places, which constrain instead) count by
+        # their mentions under any alias, each like one average question word, halved.
+        self.named = [e for e in question.entities if e not in question.places]
+        mean = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
+        self.entity_weight = 0.5 * mean
         self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
         self.exclusive = self._exclusive_groups()
         self.anchors = self._anchors()
@@ -91,6 +94,8 @@ class _Scorer:
             return predicates or set(q.counted)
         if q.role and q.kind in ("person", "other"):
             return {q.role}
+        if q.type_noun and q.kind in ("place", "organization"):
+            return {q.type_noun}
         return set()
 
     def _exclusive_groups(self) -> tuple[set[str], set[str]]:
@@ -134,11 +139,21 @@ class _Scorer:
                     factor *= SHARED_CLOSENESS
                 best[t] = max(best.get(t, 0.0), factor * _closeness(d))
         context = {t: w for t, w in self.weights.items() if t not in self.anchors}
-        total = sum(context.values())
-        around = sum(w * best.get(t, 0.0) for t, w in context.items()) / total if total else 0.0
+        total = sum(context.values()) + self.entity_weight * len(self.named)
+        around = sum(w * best.get(t, 0.0) for t, w in context.items())
+        for entity in self.named:
+            near = [self.distance(p, m, o.tok) for o in p.mentions if o.value == entity and o is not m]
+            close = [d for d in near if d <= MAX_DISTANCE]
+            around += self.entity_weight * (_closeness(min(close)) if close else 0.0)
+        around = around / total if total else 0.0
         if not self.anchors:
             return around
         anchored = max(best.get(t, 0.0) for t in self.anchors)
+        inside = p.terms[m.tok : m.tok_end]
+        if any(
+            t in inside or set(inside) & (self.syn.get(t) or synonyms(t, self.index)) for t in self.anchors
+        ):
+            anchored = 1.0  # "Central Command" for "which command", "Mashtal neighbourhood" spans
         if counted and self.anchors == set(self.q.counted):
             anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")
         return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
@@ -204,6 +219,8 @@ class _Scorer:
         roles = {wanted} | self.syn.get(wanted, set()) | synonyms(wanted, self.index)
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"
+        if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
+            return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
         others = [o for o in p.mentions if o.kind in NAME_KINDS and o is not m and o.value != m.value]
         for j, term in enumerate(p.terms):
             if term not in roles:

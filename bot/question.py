@@ -61,6 +61,18 @@ TYPE_NOUNS = {
     "command", "unit", "party", "movement", "department", "ministry", "force", "alliance",
     "coalition", "paper",
 }  # fmt: skip
+HEAD_KINDS: dict[str, Kind] = {
+    **{w: "place" for w in ("city", "town", "country", "neighbourhood", "neighborhood", "district", "area",
+                            "province", "region", "base", "place", "location", "village", "capital",
+                            "outpost", "border")},
+    **{w: "organization" for w in ("group", "militia", "organization", "organisation", "agency", "outlet",
+                                   "newspaper", "faction", "command", "unit", "party", "movement",
+                                   "department", "ministry", "alliance", "coalition", "paper")},
+    **{w: "person" for w in ("commander", "leader", "spokesman", "spokeswoman", "president", "minister",
+                             "official", "person", "soldier", "sergeant", "general", "man", "woman")},
+    **{w: "date" for w in ("date", "day", "month", "year")},
+    **{w: "time" for w in ("time", "hour")},
+}  # fmt: skip
 # "which white house official": "official" names no role narrower than "person".
 GENERIC_ROLES = {"official", "person", "man", "woman", "people", "individual"}
 PREDICATE_GROUPS_ANIMATE = True  # only people are killed or injured
@@ -71,6 +83,9 @@ QUESTION_WORDS = {
     "place", "article", "articles", "coverage", "source", "sources", "report", "reports", "say",
     "tell", "according", "exactly", "approximately", "total", "figure", "count", "do", "be",
     "kind", "type", "sort", "old", "age", "call", "real", "full", "also", "know", "nickname",
+    "accord", "week",
+    # light verbs: "carry out the strike", "did it happen" say nothing the answer sits next to
+    "carry", "conduct", "occur", "make", "get", "go", "come", "give", "have", "put", "seem",
 }  # fmt: skip
 # "How many people were killed": "people" does not narrow what is counted.
 GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones", "ppl"}
@@ -101,12 +116,16 @@ class Question:
     unknown: list[str] = field(default_factory=list)  # names the corpus never mentions
     missing: list[str] = field(default_factory=list)  # content words the corpus never uses
     entity_terms: list[str] = field(default_factory=list)  # terms of non-place entities named
+    place_terms: list[str] = field(default_factory=list)  # terms of the places that constrain
     type_noun: str | None = None  # "which militia" -> militia
     speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
     according: list[str] = field(default_factory=list)  # "according to US officials" -> [us, official]
     alias: bool = False  # "what is X also called": the answer is another name of X
     named_keys: list[str] = field(default_factory=list)  # how the question spells its entities
     weekday: bool = False  # "what day of the week"
+
+
+DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
 
 
 def clean_question(raw: str) -> str:
@@ -120,10 +139,29 @@ def clean_question(raw: str) -> str:
 
 
 def detect_kind(lowered: str) -> Kind:
+    """The kind of answer wanted, from the question's wording."""
     for kind, pattern in KIND_PATTERNS:
         if pattern.search(lowered):
-            return kind
-    return "other"
+            break
+    else:
+        kind = "other"
+    if kind in ("organization", "place", "person", "other"):
+        head = _wh_head(lowered)
+        if head in HEAD_KINDS:
+            return HEAD_KINDS[head]
+    return kind
+
+
+def _wh_head(lowered: str) -> str | None:
+    """The last noun of the phrase after which/what: "which militia commander" -> commander."""
+    match = re.search(r"\b(?:which|what|name of the)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+(?:did|does|do|was|were|is|"
+                      r"are|has|have|had|said|says|claimed|carried|vowed|conducted|of|in|that|who)\b", lowered)  # fmt: skip
+    if not match:
+        return None
+    words = [w for w in match.group(1).split() if w not in ("kind", "type", "sort", "the", "a", "an")]
+    known = [w.rstrip("s") if w.rstrip("s") in HEAD_KINDS else w for w in words]
+    heads = [w for w in known if w in HEAD_KINDS]
+    return heads[-1] if heads else None
 
 
 def analyse(raw: str, index: Index) -> Question:
@@ -131,7 +169,9 @@ def analyse(raw: str, index: Index) -> Question:
     text = clean_question(raw)
     lowered = text.lower()
     kind = detect_kind(lowered)
-    words = [t for t in tokenize(text) if t.kind != "punct"]
+    # "what day of the week": the week is the answer's form, not something to look for
+    plain = DAY_OF_WEEK_RE.sub("day", text) if DAY_OF_WEEK_RE.search(lowered) else text
+    words = [t for t in tokenize(plain) if t.kind != "punct"]
     maker = index.term_maker
     terms = [maker.term(w) for w in words]
     lowers = [w.text.lower() for w in words]
@@ -139,6 +179,7 @@ def analyse(raw: str, index: Index) -> Question:
 
     according = _according(text, words, terms, consumed, maker)
     entity_ids, places, entity_terms, named_keys = _entities(words, index, consumed)
+    place_terms = [t for e in places for t in maker.terms(index.entities[e].name)]
     counted: list[str] = []
     for i, low in enumerate(lowers):
         if (
@@ -187,9 +228,12 @@ def analyse(raw: str, index: Index) -> Question:
             continue
         if term not in focus:
             focus.append(term)
-    speaker = kind in ("person", "organization") and any(t in SPEECH for t in focus)
+    speaker = kind in ("person", "organization") and any(
+        terms[i] in SPEECH and i not in consumed for i in range(len(words))
+    )
     if speaker:
         focus = [t for t in focus if t not in SPEECH]
+        role = None  # "who reported the commander was ...": the commander is what was said
 
     accept = {
         "number": {"count"}, "date": {"date"}, "time": {"time"}, "place": {"place"},
@@ -207,7 +251,7 @@ def analyse(raw: str, index: Index) -> Question:
     return Question(
         text=text, kind=kind, accept=accept, focus=focus, counted=counted, role=role,
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
-        entity_terms=entity_terms, type_noun=type_noun, speaker=speaker, according=according,
+        entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker, according=according,
         alias=alias, named_keys=named_keys, weekday=bool(WEEKDAY_RE.search(lowered)),
     )  # fmt: skip
 
@@ -223,7 +267,8 @@ def _according(text: str, words: list[Token], terms: list[str], consumed: set[in
     for i, word in enumerate(words):
         if lo <= word.start < hi:
             consumed.add(i)
-            if not maker.is_stop(word):
+            # "according to us officials": in a source, "us" is the country, not the pronoun
+            if not maker.is_stop(word) or word.text.lower() == "us":
                 found.append(terms[i])
     return found
 
@@ -297,7 +342,7 @@ def _entities(
             entity_ids.append(entity_id)
         named.append(name_key(" ".join(w.text for w in words[start:end])))
         entity = index.entities[entity_id]
-        if entity.kind == "place" and _locative(lowers, start, end):
+        if entity.kind == "place" and _locative(lowers, start, end, entity.is_country):
             if entity_id not in places:
                 places.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
@@ -318,27 +363,30 @@ LOCATIVE_BEFORE = {
     "of",
     "from",
 }
-EVENT_WORDS = {"attack", "attacks", "strike", "strikes", "airstrike", "bombing", "raid", "assault",
-               "neighbourhood", "neighborhood", "district", "base", "border", "province", "city"}  # fmt: skip
-EVENT_VERBS = {"strike", "struck", "hit", "attack", "attacked", "bomb", "bombed", "target", "targeted"}
 AUXILIARIES = {"did", "does", "do", "has", "have", "had", "will", "would", "is", "was", "are", "were"}
+SUBJECT_MARKERS = {"did", "does", "do", "has", "have", "had", "will", "would"}
 
 
-def _locative(lowers: list[str], start: int, end: int) -> bool:
+def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
     """Does a place named in a question say where ("in Baghdad", "the Jordan attack",
-    "strike Baghdad") rather than who ("did the US target", "US troops")?"""
+    "strike Baghdad") rather than who ("did the US target", "US troops")?
+
+    Only a country acts ("did the US strike"); a city or district is always where.
+    """
     before = [w for w in lowers[max(0, start - 3) : start] if w not in ("the", "east", "eastern", "west",
               "western", "north", "northern", "south", "southern", "northeast", "central")]  # fmt: skip
     after = lowers[end : end + 2]
-    if before and before[-1] in AUXILIARIES:
-        return False  # "did the US strike": the US is who struck
     if after[:1] and after[0] in QUESTION_MODIFIED:
-        return False
-    if before and (before[-1] in LOCATIVE_BEFORE or before[-1] in EVENT_VERBS):
+        return False  # "US troops", "Baghdad officials"
+    if not country:
         return True
-    if any(w in EVENT_WORDS for w in after):
-        return True
-    return start == 0 or not before  # a bare place heading the question: "Baghdad death toll?"
+    if before and before[-1] in SUBJECT_MARKERS:
+        return False  # "did the US strike": the US is who struck
+    if before and before[-1] == "by":
+        return False  # "attacked by Iran"
+    if after[:1] and after[0] in AUXILIARIES and not (before and before[-1] in LOCATIVE_BEFORE):
+        return False  # "the US has blamed": a subject
+    return True  # "in Baghdad", "the Jordan attack", "the baghdad casualty count"
 
 
 def _fuzzy(key: str, index: Index) -> str | None:

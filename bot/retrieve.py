@@ -6,7 +6,10 @@ from bot.question import Question
 from index.store import Index
 
 SYNONYM_WEIGHT = 0.5
-DEFAULT_TOP_K = 40
+# A question word the coverage never uses ("died") is searched through its synonyms
+# ("killed"), which then stand in for it almost fully.
+STAND_IN_WEIGHT = 0.9
+DEFAULT_TOP_K = 50
 
 
 def synonyms(term: str, index: Index) -> set[str]:
@@ -22,16 +25,18 @@ def phrases(term: str, index: Index) -> list[list[str]]:
 
 
 def query_terms(question: Question, index: Index) -> dict[str, float]:
-    """Search terms with weights: the question's own at 1.0, their synonyms at 0.5."""
+    """Search terms with weights: the question's own at 1.0, their synonyms at 0.5
+    (0.9 for synonyms of a word the coverage never uses)."""
     weights: dict[str, float] = {}
-    own = [*question.focus, *question.counted, *question.entity_terms]
+    own = [*question.focus, *question.counted, *question.entity_terms, *question.place_terms]
     if question.role:
         own.append(question.role)
     for term in own:
         weights[term] = 1.0
     for term in own:
+        weight = SYNONYM_WEIGHT if index.postings.has(term) else STAND_IN_WEIGHT
         for other in synonyms(term, index).union(*phrases(term, index)):
-            weights.setdefault(other, SYNONYM_WEIGHT)
+            weights[other] = max(weights.get(other, 0.0), weight)
     return weights
 
 

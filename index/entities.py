@@ -93,6 +93,7 @@ class Entity(BaseModel):
     name: str
     kind: str  # "person", "org", "place", "norp" (nationality) or "other"
     keys: list[str]
+    types: list[str] = []  # nouns the corpus calls it: "militia", "neighbourhood", "command"
     country: str | None = None  # places: ISO country code, when known
     is_country: bool = False
     parent: str | None = None  # places: the entity id of a place it lies in
@@ -109,6 +110,22 @@ class Occurrence:
     alias_texts: list[str] = field(default_factory=list)
     inside_text: str | None = None  # "X neighbourhood of Y": the Y this lies in
     initial: bool = False
+    types: set[str] = field(default_factory=set)  # nouns naming what it is, from this mention
+
+
+def type_nouns(tokens: list[str], start: int, end: int) -> set[str]:
+    """Nouns the text uses for what a name is: "Kataib Hezbollah militia", "the militia,
+    Kataib Hezbollah", "Kataib Hezbollah is a ... group", "Central Command", "Mashtal neighbourhood"."""
+    nouns = ORG_CUES | ORG_HEADS | PLACE_NOUNS | PLACE_HEADS
+    found = {w for w in tokens[start:end][-1:] if w in nouns}
+    after = tokens[end : end + 1]
+    if after and after[0] in nouns:
+        found.add(after[0])
+    if start >= 2 and tokens[start - 1] == "," and tokens[start - 2] in nouns:
+        found.add(tokens[start - 2])
+    if after and after[0] in ("is", "was", "are"):
+        found |= {w for w in tokens[end + 1 : end + 8] if w in ORG_CUES}
+    return found
 
 
 def name_key(text: str) -> str:
@@ -291,7 +308,8 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         if kind == "other" and kind_votes:
             kind = kind_votes.most_common(1)[0][0]
         entity_id = f"E{len(entities)}"
-        entity = Entity(id=entity_id, name=name, kind=kind, keys=sorted(members))
+        types = {t for member in members for n in by_key[member] for t in occurrences[n].types}
+        entity = Entity(id=entity_id, name=name, kind=kind, keys=sorted(members), types=sorted(types))
         if kind == "place":
             for candidate in [name_key(name), *members]:
                 if place := places.lookup(candidate):

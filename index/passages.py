@@ -256,8 +256,13 @@ class Builder:
         lowered = [t.text.lower() for t in tokens]
         for span, lo, hi, ner_label in names:
             votes, locative = entities.evidence(lowered, lo, hi, ner_label)
+            nouns = entities.type_nouns(lowered, lo, hi)
             occurrence = entities.Occurrence(
-                passage=passage_number, mention=len(mentions), text=span, votes=votes
+                passage=passage_number,
+                mention=len(mentions),
+                text=span,
+                votes=votes,
+                types={self.term_maker.term(Token(w, 0, len(w), "word")) for w in nouns},
             )
             self._aliases(occurrence, tokens, lo, hi, text)
             mention = dict(
