@@ -32,6 +32,7 @@ from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
 ROLE_DISTANCE = 7
+TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
 SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
 ANCHOR_SHARE = 0.6
@@ -216,17 +217,20 @@ class _Scorer:
                 if wanted in COUNTRY_TYPES
                 else (entity.country is not None and not entity.is_country)
             )
-        roles = {wanted} | self.syn.get(wanted, set()) | synonyms(wanted, self.index)
+        roles = {wanted} | synonyms(wanted, self.index, narrow=True)
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
             return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
         others = [o for o in p.mentions if o.kind in NAME_KINDS and o is not m and o.value != m.value]
+        # A person's role may sit a clause away ("the commander of ..., Wissam Al-Saadi"); the
+        # type of a place or group is said right next to it ("the Mashtal neighbourhood").
+        limit = ROLE_DISTANCE if m.kind == "person" else TYPE_DISTANCE
         for j, term in enumerate(p.terms):
             if term not in roles:
                 continue
             d = self.distance(p, m, j)
-            if d <= ROLE_DISTANCE and all(self.distance(p, o, j) >= d for o in others):
+            if d <= limit and all(self.distance(p, o, j) >= d for o in others):
                 return True
         return False
 

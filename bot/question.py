@@ -50,6 +50,8 @@ ALIAS_RE = re.compile(
 ACCORDING_RE = re.compile(
     r"\baccording to (?:the )?(?P<a>[^,?]+)|\b(?:did|do|does) (?:the )?(?P<b>[\w .'-]+?) "
     r"(?:say|report|claim|state|confirm|tell|announce)\b"
+    r"|^(?:the )?(?P<c>[\w .'-]+?) (?:said|say|says|reported|report|claimed|confirmed|stated) (?:that )?"
+    r"(?:how|what|when|who|where|which)\b"
 )
 WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
 SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert"}
@@ -61,6 +63,10 @@ TYPE_NOUNS = {
     "command", "unit", "party", "movement", "department", "ministry", "force", "alliance",
     "coalition", "paper",
 }  # fmt: skip
+WH_PHRASE_RE = re.compile(
+    r"\b(?:which|what|name of the)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+(?:did|does|do|was|were|is|are|has|"
+    r"have|had|said|says|claimed|carried|vowed|conducted|of|in|that|who)\b"
+)
 HEAD_KINDS: dict[str, Kind] = {
     **{w: "place" for w in ("city", "town", "country", "neighbourhood", "neighborhood", "district", "area",
                             "province", "region", "base", "place", "location", "village", "capital",
@@ -85,7 +91,7 @@ QUESTION_WORDS = {
     "kind", "type", "sort", "old", "age", "call", "real", "full", "also", "know", "nickname",
     "accord", "week",
     # light verbs: "carry out the strike", "did it happen" say nothing the answer sits next to
-    "carry", "conduct", "occur", "make", "get", "go", "come", "give", "have", "put", "seem",
+    "carry", "make", "get", "go", "come", "give", "have", "put", "seem",
 }  # fmt: skip
 # "How many people were killed": "people" does not narrow what is counted.
 GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones", "ppl"}
@@ -140,11 +146,7 @@ def clean_question(raw: str) -> str:
 
 def detect_kind(lowered: str) -> Kind:
     """The kind of answer wanted, from the question's wording."""
-    for kind, pattern in KIND_PATTERNS:
-        if pattern.search(lowered):
-            break
-    else:
-        kind = "other"
+    kind: Kind = next((k for k, pattern in KIND_PATTERNS if pattern.search(lowered)), "other")
     if kind in ("organization", "place", "person", "other"):
         head = _wh_head(lowered)
         if head in HEAD_KINDS:
@@ -154,8 +156,7 @@ def detect_kind(lowered: str) -> Kind:
 
 def _wh_head(lowered: str) -> str | None:
     """The last noun of the phrase after which/what: "which militia commander" -> commander."""
-    match = re.search(r"\b(?:which|what|name of the)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+(?:did|does|do|was|were|is|"
-                      r"are|has|have|had|said|says|claimed|carried|vowed|conducted|of|in|that|who)\b", lowered)  # fmt: skip
+    match = WH_PHRASE_RE.search(lowered)
     if not match:
         return None
     words = [w for w in match.group(1).split() if w not in ("kind", "type", "sort", "the", "a", "an")]
@@ -244,15 +245,19 @@ def analyse(raw: str, index: Index) -> Question:
         accept = {"age"}
     if kind == "person" and any(t in exclusive_terms for t in focus):
         accept = {"person"}  # organizations are not killed or wounded
-    inside = kind == "place" and bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
+    # "where in Baghdad", "what base in Jordan": the answer lies inside the place named.
+    inside = kind == "place" and (
+        bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
+        or (bool(places) and type_noun is not None and type_noun not in ("country", "nation"))
+    )
     alias = bool(ALIAS_RE.search(lowered)) and bool(entity_ids)
     if alias:
         kind, accept = "other", {"person", "org", "place", "other"}
     return Question(
         text=text, kind=kind, accept=accept, focus=focus, counted=counted, role=role,
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
-        entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker, according=according,
-        alias=alias, named_keys=named_keys, weekday=bool(WEEKDAY_RE.search(lowered)),
+        entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker,
+        according=according, alias=alias, named_keys=named_keys, weekday=bool(WEEKDAY_RE.search(lowered)),
     )  # fmt: skip
 
 
@@ -261,7 +266,7 @@ def _according(text: str, words: list[Token], terms: list[str], consumed: set[in
     match = ACCORDING_RE.search(text.lower())
     if not match:
         return []
-    group = "a" if match.group("a") else "b"
+    group = next(g for g in ("a", "b", "c") if match.group(g))
     lo, hi = match.span(group)
     found = []
     for i, word in enumerate(words):
@@ -384,9 +389,8 @@ def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
         return False  # "did the US strike": the US is who struck
     if before and before[-1] == "by":
         return False  # "attacked by Iran"
-    if after[:1] and after[0] in AUXILIARIES and not (before and before[-1] in LOCATIVE_BEFORE):
-        return False  # "the US has blamed": a subject
-    return True  # "in Baghdad", "the Jordan attack", "the baghdad casualty count"
+    # "the US has blamed": a subject; "in the US has ..." is still where
+    return not (after[:1] and after[0] in AUXILIARIES and not (before and before[-1] in LOCATIVE_BEFORE))
 
 
 def _fuzzy(key: str, index: Index) -> str | None:

@@ -12,9 +12,16 @@ STAND_IN_WEIGHT = 0.9
 DEFAULT_TOP_K = 50
 
 
-def synonyms(term: str, index: Index) -> set[str]:
-    """One-word entries sharing a synonym group with `term` (not `term` itself)."""
-    found = {p[0] for g in index.groups_of_term.get(term, []) for p in index.groups[g] if len(p) == 1}
+def synonyms(term: str, index: Index, narrow: bool = False) -> set[str]:
+    """One-word entries sharing a synonym group with `term` (not `term` itself).
+
+    `narrow` keeps only the smallest group holding it: "sergeant" is in both
+    [sergeant, sgt] and the wider soldier group; a question about a sergeant means the first.
+    """
+    groups = index.groups_of_term.get(term, [])
+    if narrow and groups:
+        groups = [min(groups, key=lambda g: len(index.groups[g]))]
+    found = {p[0] for g in groups for p in index.groups[g] if len(p) == 1}
     found.discard(term)
     return found
 

@@ -91,6 +91,31 @@ def _right_source(text: str, tokens: list[Token], start: int) -> tuple[str | Non
     return _phrase(text, tokens, start, hi)
 
 
+AGENT_NOUNS = {
+    "officials", "official", "rebels", "forces", "sources", "militants", "fighters", "spokesman",
+    "spokeswoman", "officers", "authorities", "leaders", "commanders", "troops", "military",
+}  # fmt: skip
+
+
+def _clause_subject(text: str, tokens: list[Token], comma: int) -> str | None:
+    """The leading name of the clause that ends at `comma`, with an agent noun after it if any:
+    "Meanwhile, in Yemen, Houthi rebels persisted in their attacks" -> "Houthi rebels"."""
+    start = comma
+    while start > 0 and tokens[start - 1].text != ",":
+        start -= 1
+    k = start
+    while k < comma and not tokens[k].text[:1].isupper():
+        k += 1
+    end = k
+    while end < comma and (tokens[end].text[:1].isupper() or tokens[end].text == "-"):
+        end += 1
+    if end == k:
+        return None
+    if end < comma and tokens[end].text.lower() in AGENT_NOUNS:
+        end += 1
+    return text[tokens[k].start : tokens[end - 1].end]
+
+
 def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
     """Every attribution cue of a sentence, in order, with the source it names."""
     cues: list[Cue] = []
@@ -112,6 +137,10 @@ def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
             earlier = [c for c in cues if c.source]
             if earlier:
                 cues.append(Cue(i, earlier[-1].source, earlier[-1].pronoun))
+                continue
+            subject = _clause_subject(text, tokens, i - 1)
+            if subject:  # "Houthi rebels persisted ..., reporting": the rebels report
+                cues.append(Cue(i, subject, False))
                 continue
         source, pronoun = _left_source(text, tokens, i)
         if source is None and lemmas[i] in INVERTING and i > 0 and tokens[i - 1].text in (",", '"'):

@@ -125,12 +125,17 @@ def type_nouns(tokens: list[str], start: int, end: int) -> set[str]:
         found.add(tokens[start - 2])
     if after and after[0] in ("is", "was", "are"):
         found |= {w for w in tokens[end + 1 : end + 8] if w in ORG_CUES}
+    k = end
+    if k < len(tokens) and tokens[k] == "(":  # "Hashed al-Shaabi (Popular Mobilisation Force), an alliance"
+        k = next((j + 1 for j in range(k, min(len(tokens), k + 10)) if tokens[j] == ")"), k)
+    if tokens[k : k + 2] in ([",", "a"], [",", "an"], [",", "the"]):
+        found |= {w for w in tokens[k + 2 : k + 5] if w in ORG_CUES | PLACE_NOUNS}
     return found
 
 
 def name_key(text: str) -> str:
     """The comparison key of a name: folded, hyphens as spaces, no leading article or particle."""
-    key = fold(text).replace("-", " ").replace(".", "")
+    key = fold(re.sub(r"['’]s$|['’]$", "", text.strip())).replace("-", " ").replace(".", "")
     key = re.sub(r"\s+", " ", key).strip()
     return re.sub(r"^(the|al|el) ", "", key)
 

@@ -84,6 +84,11 @@ class Passage(BaseModel):
         return [t for t, stop in zip(self.terms, self.stops, strict=True) if not stop]
 
 
+DIRECTIONS = {
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+    "southeastern", "southwestern",
+}  # fmt: skip
 INSERTION_OPENERS = {"including", "such", "who", "whom", "whose", "which", "notably", "among"}
 DETERMINERS = {"the", "a", "an"}
 TIME_OF_DAY = {"morning", "afternoon", "evening", "night"}
@@ -270,6 +275,8 @@ class Builder:
                 text=text[tokens[lo].start : tokens[hi - 1].end], value="", quoted=bool(quoted[lo]),
                 attribution=attribution_at(lo), depth=depth[lo], locative=locative,
             )  # fmt: skip
+            if lo > 0 and lowered[lo - 1] in DIRECTIONS:
+                mention["direction_start"] = tokens[lo - 1].start  # "southern Iraq", if a place
             self.occurrences.append(occurrence)
             self.occurrence_mentions.append(mention)
             mentions.append(mention)
@@ -460,6 +467,10 @@ class Builder:
             mention["value"] = entity_id
         for passage in self.passages:
             for mention in passage["mentions"]:
+                direction = mention.pop("direction_start", None)
+                if direction is not None and mention["kind"] == "place":
+                    mention["start"] = direction
+                    mention["text"] = passage["text"][direction : mention["end"]]
                 locative = mention.get("locative", False)
                 if mention["kind"] == "place" and mention["value"] and locative:
                     passage["places"].append(
