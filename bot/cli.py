@@ -31,7 +31,8 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option given before the command must not be reset by the command's own copy.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--corpus", type=Path, help="folder of .txt articles (default: the bundled corpus)")
     common.add_argument("--log-level", help="DEBUG, INFO, WARNING or ERROR (default INFO)")
     parser = argparse.ArgumentParser(
@@ -77,9 +78,10 @@ def _configure_logging(level: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the process exit code."""
     args = _parser().parse_args(argv)
-    _configure_logging(args.log_level or "INFO")
+    _configure_logging(getattr(args, "log_level", None) or "INFO")
     try:
-        overrides = {"corpus": args.corpus} if args.corpus else {}
+        corpus = getattr(args, "corpus", None)
+        overrides = {"corpus": corpus} if corpus else {}
         settings = load_settings(**overrides)
         engine = Engine(settings)
         return _dispatch(args, engine)
