@@ -178,8 +178,9 @@ class _Scorer:
     def bound_predicate(self, p: Passage, m: Mention) -> set[str]:
         """Rival-set groups of a verb bound to the number: "killed three", "three people were killed"."""
         _, members = self.exclusive
-        after = m.tok_end + len(_noun_after(p, m.tok_end))
-        window = [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
+        noun = list(range(m.tok_end, m.tok_end + len(_noun_after(p, m.tok_end))))
+        after = m.tok_end + len(noun)
+        window = noun + [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
         before = [j for j in range(m.tok - 1, max(-1, m.tok - 3), -1) if not p.stops[j]][:1]
         groups: set[str] = set()
         for j in window + before:
@@ -262,9 +263,13 @@ class _Scorer:
         candidate = self.entities[m.value]
         for q in self.q.places:
             asked = self.entities[q]
-            if candidate.id == asked.id or contains(candidate, asked, self.entities):
+            if candidate.id == asked.id:
                 return False
-            if self.q.inside and compatible(candidate, asked, self.entities) is False:
+            # "where in Baghdad" wants what lies inside it; "where is Tower 22" what holds it
+            inside_only = contains(candidate, asked, self.entities) or (
+                compatible(candidate, asked, self.entities) is False
+            )
+            if self.q.inside and inside_only:
                 return False
         return True
 

@@ -23,7 +23,8 @@ from index.terms import Token, tokenize
 KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     ("number", re.compile(
         r"\bhow (many|much|old|large|big)\b|\bnumber of\b|\b(death|casualty) (toll|count|figure)\b"
-        r"|\btoll\b|\bcount of\b|\b(what|which) (number|figure|total)\b|\bage of\b|\bhow many\b"
+        r"|\btoll\b|\bcount\b|\btally\b|\b(what|which) (number|figure|total)\b|\bages?\b|\bhow many\b"
+        r"|\bnumbers\b"
     )),
     ("time", re.compile(r"\b(what|which|at what) (time|hour)\b|\btime\b|\bhour\b")),
     ("organization", re.compile(
@@ -40,7 +41,7 @@ KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
     )),
     ("person", re.compile(
         r"\bwho(m|se)?\b|\bname of the\b|^name\b|\b(which|what) (\w+ ){0,2}(person|official|soldier"
-        r"|commander|leader|spokes(man|woman|person)|president|minister|sergeant|general)s?\b"
+        r"|commander|leader|spokes(man|woman|person)|president|minister|sergeant|general)s?\b|\bnames?\b"
     )),
 ]  # fmt: skip
 ALIAS_RE = re.compile(
@@ -331,7 +332,7 @@ def _entities(
                 continue  # "us" the pronoun is not "US" the country
             key = name_key(" ".join(w.text for w in window))
             match = keys.get(key)
-            if match is None and len(key) >= 5 and any(w.text[:1].isupper() for w in window) | (size == 1):
+            if match is None and len(key) >= 5 and _maybe_name(window, index):
                 match = _fuzzy(key, index)
             if match is not None:
                 found.append((start, start + size, match))
@@ -391,6 +392,17 @@ def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
         return False  # "attacked by Iran"
     # "the US has blamed": a subject; "in the US has ..." is still where
     return not (after[:1] and after[0] in AUXILIARIES and not (before and before[-1] in LOCATIVE_BEFORE))
+
+
+def _maybe_name(window: list[Token], index: Index) -> bool:
+    """Could these words be a (misspelled) name? Capitalized, or all content words with one
+    the coverage never uses ("kataeb hezbolla")."""
+    if any(w.text[:1].isupper() for w in window) or len(window) == 1:
+        return True
+    maker = index.term_maker
+    return not any(maker.is_stop(w) for w in window) and any(
+        not index.postings.has(maker.term(w)) for w in window
+    )
 
 
 def _fuzzy(key: str, index: Index) -> str | None:

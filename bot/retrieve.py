@@ -9,7 +9,7 @@ SYNONYM_WEIGHT = 0.5
 # A question word the coverage never uses ("died") is searched through its synonyms
 # ("killed"), which then stand in for it almost fully.
 STAND_IN_WEIGHT = 0.9
-DEFAULT_TOP_K = 50
+DEFAULT_TOP_K = 100
 
 
 def synonyms(term: str, index: Index, narrow: bool = False) -> set[str]:

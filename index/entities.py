@@ -278,6 +278,15 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
             if alias_key in by_key:
                 groups.union(name_key(occ.text), alias_key)
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
+    for long_key in keys:  # "William Jerome Rivers" is "William Rivers" with a middle name
+        words = long_key.split()
+        if kinds[long_key] != "person" or len(words) < 3:
+            continue
+        for other in keys:
+            parts = other.split()
+            if other != long_key and kinds[other] == "person" and len(parts) >= 2:
+                if parts[0] == words[0] and parts[-1] == words[-1] and set(parts) <= set(words):
+                    groups.union(long_key, other)
     for short in keys:  # a person's short name is the end of their full name
         if kinds[short] != "person":
             continue
@@ -352,12 +361,12 @@ def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
 def _display(text: str) -> str:
     """A mention as shown to users: "KATA'IB Hezbollah" -> "Kata'ib Hezbollah"."""
     words = text.split()
-    if (
-        len(words) > 1
-        and any(w.isupper() and len(w) > 3 for w in words)
-        and not all(w.isupper() for w in words)
-    ):
-        words = [w.capitalize() if w.isupper() and len(w) > 3 else w for w in words]
+
+    def shouting(word: str) -> bool:  # "KATA'IB"; not acronyms like "U.S." or "CENTCOM"
+        return word.isupper() and "." not in word and "'" in word
+
+    if len(words) > 1 and any(shouting(w) for w in words) and not all(w.isupper() for w in words):
+        words = [w.capitalize() if shouting(w) else w for w in words]
     return " ".join(words)
 
 

@@ -367,6 +367,9 @@ class Builder:
                 or (words[0].i == sent.start and len(words) == 1 and not self._proper_start(words[0].text))
             ):
                 words = words[1:]
+            titled = [k for k, w in enumerate(words) if w.text.rstrip(".").lower() in entities.PERSON_TITLES]
+            if titled and titled[-1] + 1 < len(words) and titled[-1] <= 3:
+                words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Mohammed Shia al-Sudani"
             while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):
                 words = words[:-1]
             if not words:
@@ -576,7 +579,7 @@ def _age(tokens: list[Token], lo: int, hi: int, text: str) -> bool:
     if not text.isdigit() or int(text) > 120:
         return False
     after_name = lo >= 2 and words[lo - 1] == "," and tokens[lo - 2].text[:1].isupper()
-    if after_name and (hi >= len(words) or words[hi] in (",", "and", ")", ".")):
+    if after_name and (hi >= len(words) or words[hi] in (",", ";", "and", ")", ".")):
         return True
     return hi + 1 < len(words) and words[hi] in ("-", "year") and words[hi + 1] in ("year", "old", "years")
 
