@@ -26,7 +26,7 @@ from pydantic import BaseModel
 from bot.question import Question
 from bot.retrieve import phrases, synonyms
 from index.bm25 import idf_of
-from index.entities import Entity, name_key
+from index.entities import PERSON_TITLES, Entity, name_key
 from index.passages import Mention, Passage
 from index.store import Index
 
@@ -42,6 +42,7 @@ PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
+TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
 CITY_TYPES = {"city", "town", "capital", "village"}
 COUNTRY_TYPES = {"country", "nation"}
 
@@ -223,7 +224,12 @@ class _Scorer:
             return True  # "Central Command" answers "which command"
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
             return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
-        others = [o for o in p.mentions if o.kind in NAME_KINDS and o is not m and o.value != m.value]
+        if _complement(p, m):
+            return False  # "the spokesman for Prime Minister X": X is not the spokesman
+        others = [
+            o for o in p.mentions
+            if o.kind in NAME_KINDS and o is not m and o.value != m.value and not _complement(p, o)
+        ]  # fmt: skip
         # A person's role may sit a clause away ("the commander of ..., Wissam Al-Saadi"); the
         # type of a place or group is said right next to it ("the Mashtal neighbourhood").
         limit = ROLE_DISTANCE if m.kind == "person" else TYPE_DISTANCE
@@ -289,6 +295,18 @@ class _Scorer:
     def age_ok(self, m: Mention) -> bool:
         people = [e for e in self.q.entities if self.entities[e].kind == "person"]
         return not people or m.of in people
+
+
+COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "under", "on", "at"}
+
+
+def _complement(p: Passage, m: Mention) -> bool:
+    """Is the name the object of a preposition ("leader of Kataib Hezbollah")? Titles between
+    the preposition and the name do not count ("for Iraqi Prime Minister X")."""
+    k = m.tok - 1
+    while k >= 0 and (p.terms[k] in ("the", "-") or p.terms[k] in TITLE_TERMS):
+        k -= 1
+    return k >= 0 and p.terms[k] in COMPLEMENT_PREPOSITIONS
 
 
 def _counted_noun(p: Passage, m: Mention) -> list[str]:

@@ -284,9 +284,9 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
             continue
         for other in keys:
             parts = other.split()
-            if other != long_key and kinds[other] == "person" and len(parts) >= 2:
-                if parts[0] == words[0] and parts[-1] == words[-1] and set(parts) <= set(words):
-                    groups.union(long_key, other)
+            same_ends = len(parts) >= 2 and parts[0] == words[0] and parts[-1] == words[-1]
+            if other != long_key and kinds[other] == "person" and same_ends and set(parts) <= set(words):
+                groups.union(long_key, other)
     for short in keys:  # a person's short name is the end of their full name
         if kinds[short] != "person":
             continue
