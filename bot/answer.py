@@ -185,6 +185,11 @@ def _abstain_reason(q: Question) -> str | None:
     asked = len(q.focus) + len(q.missing) + len(q.entities)
     if not asked:
         return "I could not tell what the question is about."
+    if q.kind == "other" and not (q.alias or q.type_noun or q.role):
+        return (
+            "I answer questions whose answer is a number, date, time, person, place or group "
+            "(how many, when, what time, who, where, which group); this one asks for something else."
+        )
     if q.missing and len(q.missing) / asked >= MISSING_SHARE_TO_ABSTAIN:
         return f"The articles never use the words: {', '.join(q.missing)}."
     return None

@@ -40,6 +40,7 @@ HEADING_FACTOR = 0.8
 PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
+SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
@@ -251,15 +252,16 @@ class _Scorer:
             anchor = m.place  # where the article puts this date's event elsewhere
         elif p.context_place:
             anchor, inherited = p.context_place, True
-        if not self.q.places:
+        asked = self.q.places or self.q.soft_places
+        if not asked:
             return 1.0, anchor
         if anchor is None:
             return PLACE_UNKNOWN, None
-        verdicts = [compatible(self.entities[anchor], self.entities[q], self.entities) for q in self.q.places]
+        verdicts = [compatible(self.entities[anchor], self.entities[q], self.entities) for q in asked]
         if any(v is True for v in verdicts):
             return (PLACE_INHERITED if inherited else PLACE_IN_SENTENCE), anchor
         if all(v is False for v in verdicts):
-            return 0.0, anchor
+            return (0.0 if self.q.places else SOFT_PLACE_MISMATCH), anchor
         return PLACE_UNKNOWN, anchor
 
     def answer_place_ok(self, m: Mention) -> bool:

@@ -119,6 +119,7 @@ class Question:
     role: str | None = None  # "who was the commander" -> commander
     entities: list[str] = field(default_factory=list)  # entity ids named in the question
     places: list[str] = field(default_factory=list)  # place entity ids that constrain the answer
+    soft_places: list[str] = field(default_factory=list)  # "the US strike": maybe where, maybe who
     inside: bool = False  # "where in Baghdad": the answer lies inside the place
     unknown: list[str] = field(default_factory=list)  # names the corpus never mentions
     missing: list[str] = field(default_factory=list)  # content words the corpus never uses
@@ -180,7 +181,7 @@ def analyse(raw: str, index: Index) -> Question:
     consumed: set[int] = set()
 
     according = _according(text, words, terms, consumed, maker)
-    entity_ids, places, entity_terms, named_keys = _entities(words, index, consumed)
+    entity_ids, places, entity_terms, named_keys, soft_places = _entities(words, index, consumed)
     place_terms = [t for e in places for t in maker.terms(index.entities[e].name)]
     counted: list[str] = []
     for i, low in enumerate(lowers):
@@ -258,7 +259,8 @@ def analyse(raw: str, index: Index) -> Question:
         text=text, kind=kind, accept=accept, focus=focus, counted=counted, role=role,
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
         entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker,
-        according=according, alias=alias, named_keys=named_keys, weekday=bool(WEEKDAY_RE.search(lowered)),
+        according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
+        weekday=bool(WEEKDAY_RE.search(lowered)),
     )  # fmt: skip
 
 
@@ -316,7 +318,7 @@ def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[in
 
 def _entities(
     words: list[Token], index: Index, consumed: set[int]
-) -> tuple[list[str], list[str], list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
     """Entity ids the question names (exactly or by a close spelling), its place constraints,
     the search terms of non-place entities, and the keys as spelled. Marks the words used."""
     keys = index.entity_keys
@@ -342,6 +344,7 @@ def _entities(
     places: list[str] = []
     terms: list[str] = []
     named: list[str] = []
+    soft: list[str] = []
     lowers = [w.text.lower() for w in words]
     for start, end, entity_id in found:
         if entity_id not in entity_ids:
@@ -349,11 +352,13 @@ def _entities(
         named.append(name_key(" ".join(w.text for w in words[start:end])))
         entity = index.entities[entity_id]
         if entity.kind == "place" and _locative(lowers, start, end, entity.is_country):
-            if entity_id not in places:
-                places.append(entity_id)
+            spans = [(lo, hi) for lo, hi, _ in found]
+            target = places if _certainly_where(lowers, start, entity.is_country, spans) else soft
+            if entity_id not in target:
+                target.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
         terms += [index.term_maker.term(w) for w in words[start:end] if not index.term_maker.is_stop(w)]
-    return entity_ids, places, terms, named
+    return entity_ids, places, terms, named, soft
 
 
 LOCATIVE_BEFORE = {
@@ -403,6 +408,23 @@ def _maybe_name(window: list[Token], index: Index) -> bool:
     return not any(maker.is_stop(w) for w in window) and any(
         not index.postings.has(maker.term(w)) for w in window
     )
+
+
+def _certainly_where(lowers: list[str], start: int, country: bool, names: list[tuple[int, int]]) -> bool:
+    """A city is always where; a country only after "in", "near", ... ("in Jordan", "in Iraq
+    and Syria"), not as a modifier ("the US strike" may be a strike by the US)."""
+    if not country:
+        return True
+    k = start - 1
+    while k >= 0:
+        inside_name = next((lo for lo, hi in names if lo <= k < hi), None)
+        if inside_name is not None:
+            k = inside_name - 1  # the other name of "Iraq and Syria"
+        elif lowers[k] in ("the", "and", "or", ","):
+            k -= 1
+        else:
+            break
+    return k >= 0 and lowers[k] in LOCATIVE_BEFORE
 
 
 def _fuzzy(key: str, index: Index) -> str | None:
