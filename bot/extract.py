@@ -80,7 +80,7 @@ class _Scorer:
             self.weights[question.role] = max(0.5, idf_of(postings, question.role))
         # Entities the question names (other than places, which constrain instead) count by
         # their mentions under any alias, each like one average question word, halved.
-        self.named = [e for e in question.entities if e not in question.places]
+        self.named = [e for e in question.entities if e not in question.places or question.kind == "place"]
         mean = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
         self.entity_weight = 0.5 * mean
         self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
@@ -225,6 +225,8 @@ class _Scorer:
             return True  # "Central Command" answers "which command"
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
             return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
+        if _titled(p, m, roles):
+            return True  # "Prime Minister Mohammed Shia al-Sudani" holds the title before his name
         if _complement(p, m):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
         others = [
@@ -300,6 +302,16 @@ class _Scorer:
 
 
 COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "under", "on", "at"}
+
+
+def _titled(p: Passage, m: Mention, roles: set[str]) -> bool:
+    """Does one of the roles stand in the title right before the name (titles and demonyms only)?"""
+    k = m.tok - 1
+    while k >= 0 and p.terms[k] in TITLE_TERMS | roles | {"-", "."}:
+        if p.terms[k] in roles:
+            return True
+        k -= 1
+    return False
 
 
 def _complement(p: Passage, m: Mention) -> bool:

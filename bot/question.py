@@ -193,6 +193,13 @@ def analyse(raw: str, index: Index) -> Question:
         ):
             counted = _noun_run(words, terms, i + 1, consumed, maker)
             break
+    if kind == "number" and not counted:
+        # "US troop numbers", "the death toll": the word before the count word
+        for i, low in enumerate(lowers):
+            if low in ("numbers", "number", "count", "tally", "total", "figures") and i > 0:
+                if i not in consumed and not maker.is_stop(words[i - 1]) and (i - 1) not in consumed:
+                    counted = [terms[i - 1]]
+                break
     exclusive_terms = {
         t for members in index.meta.get("exclusive", {}).values() for g in members
         for phrase in index.groups.get(g, []) if len(phrase) == 1 for t in phrase

@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -174,7 +175,8 @@ class Builder:
     passages: list[dict] = field(default_factory=list)
     occurrences: list[entities.Occurrence] = field(default_factory=list)
     occurrence_mentions: list[dict] = field(default_factory=list)  # parallel to occurrences
-    capitalized_inside: set[str] = field(default_factory=set)
+    capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Baghdad" mid-sentence
+    lowercase: Counter[str] = field(default_factory=Counter)  # "militia" as an ordinary word
 
     def add_article(self, article: Article) -> None:
         state = _ArticleState()
@@ -397,7 +399,11 @@ class Builder:
         lower = word.lower()
         if lower in COMMON_SENTENCE_STARTS or (lower in self.term_maker.stops and not word.isupper()):
             return False
-        return lower in self.capitalized_inside or bool(places.lookup(word) or places.demonym_country(word))
+        if places.lookup(word) or places.demonym_country(word):
+            return True
+        # A word written in lower case more often than capitalized is a common word ("Militia
+        # officials said ..."), even if a headline-like line capitalizes it somewhere.
+        return self.capitalized_inside[lower] > self.lowercase[lower]
 
     def note_capitalization(self, articles: list[Article]) -> None:
         """Collect words the corpus capitalizes mid-sentence: those are names wherever they stand."""
@@ -407,12 +413,12 @@ class Builder:
                     continue
                 tokens = tokenize(article.text[para.start : para.end])
                 for prev, token in itertools.pairwise(tokens):
-                    if (
-                        token.kind in ("word", "abbr")
-                        and token.text[:1].isupper()
-                        and prev.text not in '.!?:"'
-                    ):
-                        self.capitalized_inside.add(token.text.lower())
+                    if token.kind not in ("word", "abbr"):
+                        continue
+                    if token.text.islower():
+                        self.lowercase[token.text] += 1
+                    elif token.text[:1].isupper() and prev.text not in '.!?:"–—-':
+                        self.capitalized_inside[token.text.lower()] += 1
 
     def _aliases(self, occ: entities.Occurrence, tokens: list[Token], lo: int, hi: int, text: str) -> None:
         """Record aliases the text states: "X (Y)", "X, also known as Y", "X neighbourhood of Y"."""
