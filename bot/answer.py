@@ -126,6 +126,10 @@ class Engine:
         )
 
     def _claims(self, q: Question, found: list[Candidate]) -> list[Claim]:
+        if q.kind == "time" and not q.zone and any(c.mention.qualifier in (None, "local") for c in found):
+            # "18:30 GMT" is the same moment as "9:30 p.m." local time, not a disagreement:
+            # unless asked for a zone, times are local.
+            found = [c for c in found if c.mention.qualifier in (None, "local")]
         groups: dict[str, list[Candidate]] = defaultdict(list)
         for c in found:
             key = name_key(c.mention.text) if q.alias else c.mention.value

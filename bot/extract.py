@@ -40,7 +40,8 @@ HEADING_FACTOR = 0.8
 PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
-SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
+SOFT_PLACE_MISMATCH = 0.4
+OTHER_DAY_FACTOR = 0.2  # "the US strike" named the US, but maybe as who struck
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
@@ -293,8 +294,28 @@ class _Scorer:
         return all(t in said_by or said_by & synonyms(t, self.index) for t in self.q.according)
 
     def speaker_ok(self, p: Passage, m: Mention) -> bool:
-        """For "who said ...": is the mention the source its sentence names?"""
-        return bool(m.attribution) and m.text.rstrip("'s").strip() in (m.attribution or "")
+        """For "who said ...": is the mention the source its sentence names, by the verb asked
+        about when that is narrower than "say" ("who announced")?"""
+        if not m.attribution or m.text.rstrip("'s").strip() not in m.attribution:
+            return False
+        if self.q.speech and m.said_with:
+            return m.said_with == self.q.speech or m.said_with in synonyms(self.q.speech, self.index)
+        return True
+
+    def zone_ok(self, m: Mention) -> bool:
+        """For "what time ... in GMT": a time in that zone (no zone given counts as local)."""
+        if m.kind != "time" or not self.q.zone:
+            return True
+        return (m.qualifier or "local") == self.q.zone
+
+    def date_factor(self, p: Passage) -> float:
+        """A sentence dated to another day than the one the question names is about another event."""
+        if not self.q.dates:
+            return 1.0
+        days = {o.value for o in p.mentions if o.kind == "date" and o.precision == "day"}
+        if not days:
+            return 1.0
+        return 1.0 if days & set(self.q.dates) else OTHER_DAY_FACTOR
 
     def age_ok(self, m: Mention) -> bool:
         people = [e for e in self.q.entities if self.entities[e].kind == "person"]
@@ -399,7 +420,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
         p = index.passage(number)
         relevance = 0.5 + 0.5 * max(0.0, score) / top
         for m in p.mentions:
-            if m.kind not in question.accept or not scorer.source_ok(m):
+            if m.kind not in question.accept or not scorer.source_ok(m) or not scorer.zone_ok(m):
                 continue
             if question.alias:
                 if alias := _alias_candidate(question, p, m, number, relevance):
@@ -428,6 +449,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
             support = scorer.support(p, m, counted=bool(counted))
             if support <= 0.0:
                 continue
-            value = support * factor * relevance * (HEADING_FACTOR if p.heading else 1.0)
+            value = support * factor * relevance * scorer.date_factor(p)
+            value *= HEADING_FACTOR if p.heading else 1.0
             found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
     return found

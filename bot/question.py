@@ -56,6 +56,13 @@ ACCORDING_RE = re.compile(
 )
 WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
 SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert"}
+GENERIC_SPEECH = {"say", "tell", "state"}  # "who said X" accepts any attribution verb
+ZONE_RE = re.compile(r"\b(gmt|utc|local time|et|est|edt|ist|pst|pt)\b")
+QUESTION_DATE_RE = re.compile(
+    r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"(?:,?\s+\d{4})?|\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+    r"(?:\s+\d{4})?)\b"
+)
 # Words that say what kind of thing the answer is: "which militia", "what city".
 TYPE_NOUNS = {
     "city", "town", "country", "neighbourhood", "neighborhood", "district", "area", "province",
@@ -127,6 +134,9 @@ class Question:
     place_terms: list[str] = field(default_factory=list)  # terms of the places that constrain
     type_noun: str | None = None  # "which militia" -> militia
     speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
+    speech: str | None = None  # the speech verb asked about, when narrower than "say": "announce"
+    zone: str | None = None  # "what time ... in GMT": times in that zone only ("local" for local time)
+    dates: list[str] = field(default_factory=list)  # ISO dates the question names ("the feb 2 strikes")
     according: list[str] = field(default_factory=list)  # "according to US officials" -> [us, official]
     alias: bool = False  # "what is X also called": the answer is another name of X
     named_keys: list[str] = field(default_factory=list)  # how the question spells its entities
@@ -241,8 +251,12 @@ def analyse(raw: str, index: Index) -> Question:
     speaker = kind in ("person", "organization") and any(
         terms[i] in SPEECH and i not in consumed for i in range(len(words))
     )
+    speech = None
     if speaker:
         focus = [t for t in focus if t not in SPEECH]
+        speech = next((terms[i] for i in range(len(words)) if terms[i] in SPEECH and i not in consumed), None)
+        if speech in GENERIC_SPEECH:
+            speech = None
         role = None  # "who reported the commander was ...": the commander is what was said
 
     accept = {
@@ -267,8 +281,32 @@ def analyse(raw: str, index: Index) -> Question:
         entities=entity_ids, places=places, inside=inside, unknown=unknown, missing=missing,
         entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker,
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
-        weekday=bool(WEEKDAY_RE.search(lowered)),
+        weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
+        dates=_dates(lowered, index) if kind != "date" else [],
     )  # fmt: skip
+
+
+def _zone(lowered: str) -> str | None:
+    match = ZONE_RE.search(lowered)
+    if not match:
+        return None
+    return "local" if match.group(1) == "local time" else match.group(1).upper()
+
+
+def _dates(lowered: str, index: Index) -> list[str]:
+    """Days the question names ("the feb 2 strikes"), resolved like the articles' dates."""
+    from datetime import date
+
+    from index.normalize import resolve_date
+
+    reference = index.meta.get("reference_date")
+    base = date.fromisoformat(reference) if reference else None
+    found = []
+    for match in QUESTION_DATE_RE.finditer(lowered):
+        value = resolve_date(match.group(), base)
+        if value and value.precision == "day":
+            found.append(value.iso)
+    return found
 
 
 def _according(text: str, words: list[Token], terms: list[str], consumed: set[int], maker) -> list[str]:

@@ -87,6 +87,19 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
+_ZONES = {"GMT", "UTC", "ET", "EST", "EDT", "IST", "AST", "CET", "BST", "PT", "PST", "CST", "MST"}
+
+
+def time_zone(text: str, following: list[str]) -> str | None:
+    """The zone a clock time is given in: "18:30 GMT" -> "GMT", "9:30 pm local time" -> "local"."""
+    for word in [*text.split()[1:], *following[:1]]:
+        if word.upper() in _ZONES:
+            return word.upper()
+    if [w.lower() for w in following[:2]] == ["local", "time"]:
+        return "local"
+    return None
+
+
 _RELATIVE_REWRITES = [
     (re.compile(r"^(the )?(previous|past|prior) (week|month|year)$"), r"last \3"),
     (re.compile(r"^(early|mid|late|end|beginning)\s*-?\s*(of )?"), ""),

@@ -46,6 +46,7 @@ class Mention(BaseModel):
     qualifier: str | None = None
     precision: str | None = None  # dates: day, week, month, year
     attribution: str | None = None
+    said_with: str | None = None  # the lemma of the verb that attributes it: "say", "announce"
     quoted: bool = False
     depth: int = 0  # 1 inside an insertion (parenthesis, "including ...", relative clause)
     locative: bool = False  # places: says where something is ("in Baghdad"), not whose ("US troops")
@@ -245,6 +246,10 @@ class Builder:
             cue = attribution.source_for(resolved_cues, tok, pos)
             return cue.source if cue else inherited_source
 
+        def verb_at(tok: int) -> str | None:
+            cue = attribution.source_for(resolved_cues, tok, pos)
+            return lemmas[cue.tok] if cue else None
+
         mentions: list[dict] = []
         for ent in sent.ents:
             kind = {"COUNT": "count", "CARDINAL": "count", "DATE": "date", "TIME": "time"}.get(ent.label_)
@@ -256,7 +261,9 @@ class Builder:
             mention = self._value_mention(kind, ent, tokens, lo, hi, base, reference, quoted)
             if mention is None:
                 continue
-            mention.update(tok=lo, tok_end=hi, attribution=attribution_at(lo), depth=depth[lo])
+            mention.update(
+                tok=lo, tok_end=hi, attribution=attribution_at(lo), said_with=verb_at(lo), depth=depth[lo]
+            )
             mentions.append(mention)
         place_refs: list[dict] = []
         passage_number = len(self.passages)
@@ -275,7 +282,7 @@ class Builder:
             mention = dict(
                 kind="other", start=tokens[lo].start, end=tokens[hi - 1].end, tok=lo, tok_end=hi,
                 text=text[tokens[lo].start : tokens[hi - 1].end], value="", quoted=bool(quoted[lo]),
-                attribution=attribution_at(lo), depth=depth[lo], locative=locative,
+                attribution=attribution_at(lo), said_with=verb_at(lo), depth=depth[lo], locative=locative,
             )  # fmt: skip
             if lo > 0 and lowered[lo - 1] in DIRECTIONS:
                 mention["direction_start"] = tokens[lo - 1].start  # "southern Iraq", if a place
@@ -341,7 +348,11 @@ class Builder:
             return common | dict(value=normalize.format_number(count.value), qualifier=count.qualifier)
         if kind == "time":
             clock = normalize.parse_time(text)
-            return None if clock is None else common | dict(value=clock)
+            if clock is None:
+                return None
+            words = [t.text for t in tokens[hi : hi + 2]]
+            zone = normalize.time_zone(text, words)
+            return common | dict(value=clock, qualifier=zone)
         relative = not normalize._HAS_YEAR_RE.search(text) and not any(c.isdigit() for c in text)
         if relative and quoted[lo]:
             return None  # "Last night" in a quote is relative to when it was said, not published
