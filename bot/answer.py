@@ -103,7 +103,8 @@ class Engine:
             f"entities={[self.index.entities[e].name for e in q.entities]} "
             f"places={[self.index.entities[e].name for e in q.places]} inside={q.inside}",
             f"unknown={q.unknown} missing={q.missing} abstain={_abstain_reason(q)}",
-            f"type={q.type_noun} speaker={q.speaker} according={q.according} alias={q.alias}",
+            f"type={q.type_noun} speaker={q.speaker} according={q.according} alias={q.alias} "
+            f"named={q.named_keys} soft={q.soft_places} dates={q.dates} zone={q.zone}",
             "passages:",
         ]
         for n, score in hits[:8]:

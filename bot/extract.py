@@ -153,6 +153,8 @@ class _Scorer:
         if not self.anchors:
             return around
         anchored = max(best.get(t, 0.0) for t in self.anchors)
+        if self.q.type_noun in CITY_TYPES | COUNTRY_TYPES and m.kind == "place":
+            anchored = 1.0  # the gazetteer, not a nearby word, says it is a city (checked in role_ok)
         inside = p.terms[m.tok : m.tok_end]
         if any(
             t in inside or set(inside) & (self.syn.get(t) or synonyms(t, self.index)) for t in self.anchors

@@ -346,7 +346,8 @@ def _type_noun(
         known = [t for t in run if t in TYPE_NOUNS]
         if known:
             return known[-1]
-        return run[-1] if run else None
+        if run:
+            return run[-1]
     return None
 
 
@@ -369,21 +370,29 @@ def _entities(
     keys = index.entity_keys
     found: list[tuple[int, int, str]] = []
     n = len(words)
-    for size in range(min(5, n), 0, -1):
-        for start in range(0, n - size + 1):
-            span = range(start, start + size)
-            if any(k in consumed for k in span):
-                continue
-            window = words[start : start + size]
-            if size == 1 and index.term_maker.is_stop(window[0]):
-                continue  # "us" the pronoun is not "US" the country
-            key = name_key(" ".join(w.text for w in window))
-            match = keys.get(key)
-            if match is None and len(key) >= 5 and _maybe_name(window, index):
-                match = _fuzzy(key, index)
+    windows = [
+        (start, start + size)
+        for size in range(min(5, n), 0, -1)
+        for start in range(0, n - size + 1)
+        if not (size == 1 and index.term_maker.is_stop(words[start]))  # "us" the pronoun is not "US"
+    ]
+    # Exact spellings first, longest first; then near spellings, the closest first.
+    for lo, hi in windows:
+        if not consumed.intersection(range(lo, hi)):
+            match = keys.get(name_key(" ".join(w.text for w in words[lo:hi])))
             if match is not None:
-                found.append((start, start + size, match))
-                consumed.update(span)
+                found.append((lo, hi, match))
+                consumed.update(range(lo, hi))
+    near: list[tuple[float, int, int, str]] = []
+    for lo, hi in windows:
+        key = name_key(" ".join(w.text for w in words[lo:hi]))
+        candidate = len(key) >= 5 and not consumed.intersection(range(lo, hi))
+        if candidate and _maybe_name(words[lo:hi], index) and (close := _fuzzy(key, index)):
+            near.append((close[1], hi - lo, lo, close[0]))
+    for _, size, lo, match in sorted(near, reverse=True):
+        if not consumed.intersection(range(lo, lo + size)):
+            found.append((lo, lo + size, match))
+            consumed.update(range(lo, lo + size))
     found.sort()
     entity_ids: list[str] = []
     places: list[str] = []
@@ -472,11 +481,11 @@ def _certainly_where(lowers: list[str], start: int, country: bool, names: list[t
     return k >= 0 and lowers[k] in LOCATIVE_BEFORE
 
 
-def _fuzzy(key: str, index: Index) -> str | None:
-    """An entity whose name is a near spelling of `key` ("bagdad" -> Baghdad), if any."""
+def _fuzzy(key: str, index: Index) -> tuple[str, float] | None:
+    """An entity whose name is a near spelling of `key` ("bagdad" -> Baghdad), and how near."""
     from rapidfuzz import fuzz, process
 
     if index.postings.has(key):  # an ordinary word of the corpus, not a misspelled name
         return None
     match = process.extractOne(key, list(index.entity_keys), scorer=fuzz.ratio, score_cutoff=84)
-    return index.entity_keys[match[0]] if match else None
+    return (index.entity_keys[match[0]], float(match[1])) if match else None

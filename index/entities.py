@@ -135,7 +135,7 @@ def type_nouns(tokens: list[str], start: int, end: int) -> set[str]:
 
 def name_key(text: str) -> str:
     """The comparison key of a name: folded, hyphens as spaces, no leading article or particle."""
-    key = fold(re.sub(r"['’]s$|['’]$", "", text.strip())).replace("-", " ").replace(".", "")
+    key = fold(re.sub(r"['’]s\b|['’](?=\s|$)", "", text.strip())).replace("-", " ").replace(".", "")
     key = re.sub(r"\s+", " ", key).strip()
     return re.sub(r"^(the|al|el) ", "", key)
 

@@ -162,6 +162,7 @@ class _ArticleState:
     last_source: str | None = None
     open_quote: bool = False
     reopen: bool = False  # the paragraph's first quote mark continues the open quote
+    last_subject: str | None = None  # the first name of the previous sentence
     main_place: str | None = None
     paragraph_place: str | None = None
 
@@ -268,6 +269,7 @@ class Builder:
         place_refs: list[dict] = []
         passage_number = len(self.passages)
         lowered = [t.text.lower() for t in tokens]
+        first_occurrence = len(self.occurrences)
         for span, lo, hi, ner_label in names:
             votes, locative = entities.evidence(lowered, lo, hi, ner_label)
             nouns = entities.type_nouns(lowered, lo, hi)
@@ -289,6 +291,13 @@ class Builder:
             self.occurrences.append(occurrence)
             self.occurrence_mentions.append(mention)
             mentions.append(mention)
+        lowered_words = [w for w in lowered if w.isalpha()]
+        opener = lowered_words[:3] == ["also", "known", "as"] or lowered_words[:2] == ["known", "as"]
+        sentence_names = self.occurrences[first_occurrence:]
+        if opener and sentence_names and state.last_subject:
+            sentence_names[0].alias_texts.append(state.last_subject)  # "Also known as the Hezbollah Brigades"
+        if sentence_names:
+            state.last_subject = sentence_names[0].text
         self._capitals(tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions)
         mentions.sort(key=lambda m: m["tok"])
         for age in (m for m in mentions if m["kind"] == "age"):
