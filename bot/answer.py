@@ -135,12 +135,14 @@ class Engine:
         for c in found:
             key = name_key(c.mention.text) if q.alias else c.mention.value
             groups[key].append(c)
-        groups = _drop_subsumed_dates(groups)
         if not groups:
             return []
         best = {value: max(c.score for c in members) for value, members in groups.items()}
-        top = max(best.values())
-        kept = [v for v in groups if best[v] >= max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * top)]
+        # "the previous month" around January 27 and 28 must not set the bar the days must reach.
+        values = _drop_subsumed_dates(list(groups), best, groups, weaker=False)
+        top = max(best[v] for v in values)
+        kept = [v for v in values if best[v] >= max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * top)]
+        kept = _drop_subsumed_dates(kept, best, groups, weaker=True)
         claims = []
         for value in kept:
             members = sorted(groups[value], key=lambda c: -c.score)
@@ -200,16 +202,22 @@ def _abstain_reason(q: Question) -> str | None:
     return None
 
 
-def _drop_subsumed_dates(groups: dict[str, list[Candidate]]) -> dict[str, list[Candidate]]:
-    """Drop coarse dates ("last month", "last week") when some source gives a day.
+def _drop_subsumed_dates(
+    kept: list[str], best: dict[str, float], groups: dict[str, list[Candidate]], weaker: bool
+) -> list[str]:
+    """Drop a coarse date ("last month") that holds one of the days, or (`weaker`) scores below one.
 
-    A month or week is the same answer said less precisely, or a different event
-    mentioned in passing; either way it is not a disagreement worth showing.
+    A month or week around a day is the same answer said less precisely, or a
+    different event mentioned in passing; either way not a disagreement to show.
     """
-    dates = [v for v, cs in groups.items() if cs[0].mention.kind == "date"]
-    if not any(len(v) == 10 for v in dates):
-        return groups
-    return {v: cs for v, cs in groups.items() if v not in dates or len(v) == 10}
+    days = [v for v in kept if groups[v][0].mention.kind == "date" and len(v) == 10]
+    result = []
+    for value in kept:
+        coarse = groups[value][0].mention.kind == "date" and len(value) < 10
+        if coarse and any(d.startswith(value) or (weaker and best[d] >= best[value]) for d in days):
+            continue
+        result.append(value)
+    return result
 
 
 _default: Engine | None = None

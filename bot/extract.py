@@ -36,6 +36,8 @@ TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
 SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
 ANCHOR_SHARE = 0.6
+WORD_REACH = 4.0  # closeness halves this many positions away
+CLAUSE_REACH = 12.0
 HEADING_FACTOR = 0.8
 PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
@@ -59,8 +61,8 @@ class Candidate(BaseModel):
     place: str | None = None  # the entity id of the place it is tied to
 
 
-def _closeness(distance: int) -> float:
-    return 1.0 / (1.0 + distance / 4.0)
+def _closeness(distance: int, reach: float = 4.0) -> float:
+    return 1.0 / (1.0 + distance / reach)
 
 
 def _has_phrase(terms: list[str], phrase: list[str]) -> bool:
@@ -111,6 +113,17 @@ class _Scorer:
             asked |= {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in group_set}
         return asked, members
 
+    def closeness(self, d: int) -> float:
+        """How much a question word at distance d supports a value.
+
+        A speaker is far from what they said ("The Pentagon believes that ... the 'footprints'"),
+        so for "who said" questions the whole sentence counts alike; a date or time attaches to
+        its clause ("a drone strike on a base ... on January 28"), not to the next word.
+        """
+        if self.q.speaker:
+            return 1.0
+        return _closeness(d, CLAUSE_REACH if self.q.kind in ("date", "time") else WORD_REACH)
+
     def distance(self, p: Passage, m: Mention, j: int) -> int:
         """Positions between token j and a mention; a word across a clause break is further."""
         lo, hi = p.pos[m.tok], p.pos[m.tok_end - 1]
@@ -137,18 +150,18 @@ class _Scorer:
                 if not factor:
                     continue
                 d = self.distance(p, m, j)
-                if d > MAX_DISTANCE:
+                if d > MAX_DISTANCE and not self.q.speaker:
                     continue
                 if any(self.distance(p, o, j) < d for o in rivals):
                     factor *= SHARED_CLOSENESS
-                best[t] = max(best.get(t, 0.0), factor * _closeness(d))
+                best[t] = max(best.get(t, 0.0), factor * self.closeness(d))
         context = {t: w for t, w in self.weights.items() if t not in self.anchors}
         total = sum(context.values()) + self.entity_weight * len(self.named)
         around = sum(w * best.get(t, 0.0) for t, w in context.items())
         for entity in self.named:
             near = [self.distance(p, m, o.tok) for o in p.mentions if o.value == entity and o is not m]
-            close = [d for d in near if d <= MAX_DISTANCE]
-            around += self.entity_weight * (_closeness(min(close)) if close else 0.0)
+            close = [d for d in near if d <= MAX_DISTANCE or self.q.speaker]
+            around += self.entity_weight * (self.closeness(min(close)) if close else 0.0)
         around = around / total if total else 0.0
         if not self.anchors:
             return around
@@ -293,7 +306,7 @@ class _Scorer:
         if not m.attribution:
             return False
         said_by = set(self.index.term_maker.terms(m.attribution))
-        return all(t in said_by or said_by & synonyms(t, self.index) for t in self.q.according)
+        return all(_said_by(t, said_by, self.index) for t in self.q.according)
 
     def speaker_ok(self, p: Passage, m: Mention) -> bool:
         """For "who said ...": is the mention the source its sentence names, by the verb asked
@@ -344,6 +357,16 @@ def _complement(p: Passage, m: Mention) -> bool:
     while k >= 0 and (p.terms[k] in ("the", "-") or p.terms[k] in TITLE_TERMS):
         k -= 1
     return k >= 0 and p.terms[k] in COMPLEMENT_PREPOSITIONS
+
+
+def _said_by(term: str, source_terms: set[str], index: Index) -> bool:
+    """Does a source phrase contain the question's word, as spelled, a synonym, or a near
+    spelling ("houthis" for "Houthi rebels")?"""
+    from rapidfuzz import fuzz
+
+    if term in source_terms or source_terms & synonyms(term, index):
+        return True
+    return any(len(t) > 3 and fuzz.ratio(term, t) >= 85 for t in source_terms)
 
 
 def _counted_noun(p: Passage, m: Mention) -> list[str]:

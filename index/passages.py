@@ -93,6 +93,10 @@ DIRECTIONS = {
 }  # fmt: skip
 INSERTION_OPENERS = {"including", "such", "who", "whom", "whose", "which", "notably", "among"}
 DETERMINERS = {"the", "a", "an"}
+INTRODUCERS = {
+    "since", "after", "before", "in", "following", "as", "when", "while", "despite", "during",
+    "amid", "with", "on", "at", "according", "unlike", "like", "for", "from", "although", "though",
+}  # fmt: skip
 TIME_OF_DAY = {"morning", "afternoon", "evening", "night"}
 COMMON_SENTENCE_STARTS = {"this", "these", "those", "there", "however", "in", "one", "since"}
 
@@ -119,7 +123,13 @@ def insertions(tokens: list[Token], name_ends: set[int]) -> list[tuple[int, int]
                 continue
         if text == "," and i + 1 < n:
             opener = tokens[i + 1].text.lower()
-            appositive = opener in DETERMINERS and (i in name_ends or tokens[i - 1].text == ")")
+            after_name = i in name_ends or tokens[i - 1].text == ")"
+            # "Since the attack by Hamas in Israel, the Islamic Resistance ...": the first comma
+            # after an opening preposition ends that phrase; what follows is the main clause.
+            introductory = tokens[0].text.lower() in INTRODUCERS and not any(
+                t.text == "," for t in tokens[:i]
+            )
+            appositive = opener in DETERMINERS and after_name and not introductory
             if opener in INSERTION_OPENERS or appositive:
                 j = next((k for k in range(i + 1, n) if tokens[k].text in (",", ";")), None)
                 if j is None and appositive:
