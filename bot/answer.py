@@ -9,6 +9,7 @@ sentence. No group strong enough: an empty answer with the closest passages.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import defaultdict
 from datetime import date
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from bot.extract import Candidate, candidates
 from bot.models import Answer, Claim, Source
-from bot.question import Question, analyse, clean_question
+from bot.question import TYPE_NOUNS, Question, analyse, clean_question
 from bot.retrieve import retrieve
 from bot.settings import Settings, load_settings
 from index.build import BuildOptions, open_index
@@ -33,6 +34,7 @@ ABSOLUTE_FLOOR = 0.2
 # coverage is not about what is asked.
 MISSING_SHARE_TO_ABSTAIN = 0.5
 CLOSEST_PASSAGES = 3
+YES_NO_RE = re.compile(r"^(is|are|was|were|did|do|does|has|have|had|can|could|will|would|should)\b")
 
 
 class QuestionError(ValueError):
@@ -192,7 +194,9 @@ def _abstain_reason(q: Question) -> str | None:
     asked = len(q.focus) + len(q.missing) + len(q.entities)
     if not asked:
         return "I could not tell what the question is about."
-    if q.kind == "other" and not (q.alias or q.type_noun or q.role):
+    if YES_NO_RE.match(q.text.lower()) and q.kind in ("other", "person", "organization"):
+        return "I answer with facts the articles state (numbers, dates, names, places), not yes or no."
+    if q.kind == "other" and not (q.alias or q.type_noun in TYPE_NOUNS or q.role):
         return (
             "I answer questions whose answer is a number, date, time, person, place or group "
             "(how many, when, what time, who, where, which group); this one asks for something else."

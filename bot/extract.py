@@ -34,6 +34,7 @@ MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a valu
 ROLE_DISTANCE = 7
 TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
+SPEAKER_SYNONYM_CLOSENESS = 0.5  # with distance not counting, the word itself matters more
 SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
 ANCHOR_SHARE = 0.6
 WORD_REACH = 4.0  # closeness halves this many positions away
@@ -43,7 +44,16 @@ PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
 SOFT_PLACE_MISMATCH = 0.4
-OTHER_DAY_FACTOR = 0.2  # "the US strike" named the US, but maybe as who struck
+OTHER_DAY_FACTOR = 0.2
+DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
+# "According to a statement from X" or "X said" fit any question about what X announced or claimed.
+GENERIC_ATTRIBUTION = {
+    "say",
+    "state",
+    "accord",
+    "tell",
+    "add",
+}  # "the US strike" named the US, but maybe as who struck
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
@@ -146,7 +156,8 @@ class _Scorer:
                 continue
             for t in terms:
                 syn = self.syn.get(t) or synonyms(t, self.index)
-                factor = 1.0 if term == t else SYNONYM_CLOSENESS if term in syn else 0.0
+                synonym = SPEAKER_SYNONYM_CLOSENESS if self.q.speaker else SYNONYM_CLOSENESS
+                factor = 1.0 if term == t else synonym if term in syn else 0.0
                 if not factor:
                     continue
                 d = self.distance(p, m, j)
@@ -284,9 +295,13 @@ class _Scorer:
 
     def answer_place_ok(self, m: Mention) -> bool:
         """For place answers: where something is, not the place asked about, inside it if asked."""
-        if not m.locative and not self.q.type_noun:
-            return False
+        stated_type = self.q.type_noun and self.q.type_noun not in CITY_TYPES | COUNTRY_TYPES
+        if not m.locative and not stated_type:
+            return False  # "US troops", "Iran-backed": a place named, but not as where
         candidate = self.entities[m.value]
+        for q in self.q.excluded:  # "besides Iraq and Syria": neither, nor anywhere inside them
+            if candidate.id == q or compatible(candidate, self.entities[q], self.entities) is True:
+                return False
         for q in self.q.places:
             asked = self.entities[q]
             if candidate.id == asked.id:
@@ -313,9 +328,31 @@ class _Scorer:
         about when that is narrower than "say" ("who announced")?"""
         if not m.attribution or m.text.rstrip("'s").strip() not in m.attribution:
             return False
-        if self.q.speech and m.said_with:
+        if self.q.speech and m.said_with and m.said_with not in GENERIC_ATTRIBUTION:
             return m.said_with == self.q.speech or m.said_with in synonyms(self.q.speech, self.index)
         return True
+
+    def in_discourse(self, number: int, p: Passage) -> bool:
+        """Does the organization a role question names appear in the sentence or just before it?
+
+        "Who leads the Houthis" is not answered by "Its leader Ahmad al-Hamidawi" in an article
+        about Kataib Hezbollah; "who is the leader of Kataib Hezbollah" is, since the group was
+        named a few sentences earlier.
+        """
+        wanted = [e for e in self.q.entities if self.entities[e].kind in ("org", "norp")]
+        if not wanted:
+            return True
+        for back in range(0, DISCOURSE_WINDOW + 1):
+            if number - back < 0:
+                break
+            earlier = self.index.passage(number - back)
+            if earlier.doc_id != p.doc_id:
+                break
+            if any(o.value in wanted for o in earlier.mentions):
+                return True
+            if any(key in earlier.terms for e in wanted for key in self.entities[e].keys):
+                return True  # "for Iraqi Prime Minister X": the demonym went with the title
+        return False
 
     def zone_ok(self, m: Mention) -> bool:
         """For "what time ... in GMT": a time in that zone (no zone given counts as local)."""
@@ -461,6 +498,8 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
             if question.speaker and not scorer.speaker_ok(p, m):
                 continue
             if not question.speaker and not scorer.role_ok(p, m):
+                continue
+            if question.role and m.kind == "person" and not scorer.in_discourse(number, p):
                 continue
             anchor: str | None
             if m.kind == "place":

@@ -141,6 +141,7 @@ class Question:
     alias: bool = False  # "what is X also called": the answer is another name of X
     named_keys: list[str] = field(default_factory=list)  # how the question spells its entities
     weekday: bool = False  # "what day of the week"
+    excluded: list[str] = field(default_factory=list)  # "besides Iraq and Syria": not these places
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -192,6 +193,9 @@ def analyse(raw: str, index: Index) -> Question:
 
     according = _according(text, words, terms, consumed, maker)
     entity_ids, places, entity_terms, named_keys, soft_places = _entities(words, index, consumed)
+    excluded = _excluded(lowered, words, index, [*places, *soft_places])
+    places = [p for p in places if p not in excluded]
+    soft_places = [p for p in soft_places if p not in excluded]
     place_terms = [t for e in places for t in maker.terms(index.entities[e].name)]
     counted: list[str] = []
     for i, low in enumerate(lowers):
@@ -282,8 +286,20 @@ def analyse(raw: str, index: Index) -> Question:
         entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker,
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
-        dates=_dates(lowered, index) if kind != "date" else [],
+        dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
     )  # fmt: skip
+
+
+EXCEPT_RE = re.compile(r"\b(besides|other than|apart from|except|excluding|aside from|beyond)\b")
+
+
+def _excluded(lowered: str, words: list[Token], index: Index, named: list[str]) -> list[str]:
+    """Places the question sets aside: "besides Iraq and Syria, where else ..."."""
+    match = EXCEPT_RE.search(lowered)
+    if not match:
+        return []
+    after = lowered[match.end() : match.end() + 60]
+    return [e for e in named if any(k in after for k in index.entities[e].keys)]
 
 
 def _zone(lowered: str) -> str | None:
@@ -347,7 +363,7 @@ def _type_noun(
         if known:
             return known[-1]
         if run:
-            return run[-1]
+            return run[0]  # "what kind of drone hit": the noun, not the verb after it
     return None
 
 
@@ -407,7 +423,7 @@ def _entities(
         entity = index.entities[entity_id]
         if entity.kind == "place" and _locative(lowers, start, end, entity.is_country):
             spans = [(lo, hi) for lo, hi, _ in found]
-            target = places if _certainly_where(lowers, start, entity.is_country, spans) else soft
+            target = places if _certainly_where(lowers, start, end, entity.is_country, spans) else soft
             if entity_id not in target:
                 target.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
@@ -464,11 +480,22 @@ def _maybe_name(window: list[Token], index: Index) -> bool:
     )
 
 
-def _certainly_where(lowers: list[str], start: int, country: bool, names: list[tuple[int, int]]) -> bool:
+# Nouns a country name modifies inside a phrase: "in the US strike", "at the US base".
+NOUNS_AFTER_PLACE = QUESTION_MODIFIED | {
+    "attack", "attacks", "strike", "strikes", "airstrike", "airstrikes", "bombing", "raid",
+    "assault", "base", "bases", "embassy", "drone", "drones", "operation", "operations", "war",
+}  # fmt: skip
+
+
+def _certainly_where(
+    lowers: list[str], start: int, end: int, country: bool, names: list[tuple[int, int]]
+) -> bool:
     """A city is always where; a country only after "in", "near", ... ("in Jordan", "in Iraq
     and Syria"), not as a modifier ("the US strike" may be a strike by the US)."""
     if not country:
         return True
+    if end < len(lowers) and lowers[end] in NOUNS_AFTER_PLACE:
+        return False  # "in the US strike": "in" governs the strike; the US may be who struck
     k = start - 1
     while k >= 0:
         inside_name = next((lo for lo, hi in names if lo <= k < hi), None)

@@ -152,6 +152,29 @@ def _doubled(line: str) -> str | None:
     return None
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_FULL_DATE_RE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH},?\s+\d{{4}})\b", re.IGNORECASE
+)
+_STAMP_WORDS = {
+    "updated", "published", "posted", "last", "first", "ago", "hour", "hours", "minute", "minutes",
+    "day", "days", "on", "at", "am", "pm", "a.m", "p.m", "gmt", "utc", "uk", "us", "est", "edt",
+    "ist", "bst", "cet", "live", "updates", "update", "today", "yesterday", "and", "by",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mon", "tue",
+    "wed", "thu", "fri", "sat", "sun",
+}  # fmt: skip
+
+
+def _is_stamp_line(line: str) -> bool:
+    """A short line that is a publication or update stamp: a full date, and otherwise only times
+    and stamp words ("February 8, 2024 2:31 AM GMT+3 Updated 4 hours ago")."""
+    if len(line.split()) > 16 or not _FULL_DATE_RE.search(line):
+        return False
+    rest = _FULL_DATE_RE.sub(" ", line)
+    words = re.findall(r"[A-Za-z][A-Za-z.]*", rest)
+    return all(w.lower().rstrip(".") in _STAMP_WORDS or re.fullmatch(_MONTH, w, re.I) for w in words)
+
+
 def _is_heading(line: str) -> bool:
     return not line.endswith(_TERMINAL)
 
@@ -186,6 +209,9 @@ def clean(raw_text: str) -> _Cleaned:
             continue
         if len(line.split()) <= 12 and (match := _STAMP_RE.match(line)):
             stamp = stamp or match.group("when")
+            continue
+        if _is_stamp_line(line):  # "Thursday 08 February 2024 06:12, UK", "... Updated 4 hours ago"
+            stamp = stamp or line
             continue
         if (len(line.split()) <= 8 and _CHROME_RE.match(line)) or _BYLINE_RE.match(line):
             continue

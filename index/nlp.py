@@ -102,7 +102,10 @@ def _time_patterns() -> list[dict[str, Any]]:
     glued = {"TEXT": {"REGEX": r"^(?i:(0?\d|1[0-2])([:.][0-5]\d)?\s*[ap]\.?m\.?)$"}}
     twenty_four = {"TEXT": {"REGEX": r"^([01]?\d|2[0-3]):[0-5]\d$"}}
     zone = {"TEXT": {"REGEX": r"^(GMT|UTC|ET|EST|EDT|IST|AST|CET|BST|PT|PST)$"}, "OP": "?"}
+    military = {"TEXT": {"REGEX": r"^([01]\d|2[0-3])[0-5]\d$"}}
+    required_zone = {**zone, "OP": "1"}
     patterns = [
+        [military, required_zone],  # "(1830 GMT)": a clock time, not the year 1830
         [clock, ampm, zone],
         [glued, zone],
         [glued, {"ORTH": "."}, zone],

@@ -73,6 +73,8 @@ def parse_time(text: str) -> str | None:
         return "12:00"
     if lowered.startswith("midnight"):
         return "00:00"
+    if military := re.match(r"^([01]\d|2[0-3])([0-5]\d)\b", lowered):
+        return f"{military.group(1)}:{military.group(2)}"  # "1830 GMT"
     match = _CLOCK_RE.match(lowered)
     if not match:
         return None
@@ -87,13 +89,13 @@ def parse_time(text: str) -> str | None:
     return f"{hour:02d}:{minute:02d}"
 
 
-_ZONES = {"GMT", "UTC", "ET", "EST", "EDT", "IST", "AST", "CET", "BST", "PT", "PST", "CST", "MST"}
+ZONES = {"GMT", "UTC", "ET", "EST", "EDT", "IST", "AST", "CET", "BST", "PT", "PST", "CST", "MST"}
 
 
 def time_zone(text: str, following: list[str]) -> str | None:
     """The zone a clock time is given in: "18:30 GMT" -> "GMT", "9:30 pm local time" -> "local"."""
     for word in [*text.split()[1:], *following[:1]]:
-        if word.upper() in _ZONES:
+        if word.upper() in ZONES:
             return word.upper()
     if [w.lower() for w in following[:2]] == ["local", "time"]:
         return "local"
@@ -179,13 +181,16 @@ def _replace_year(when: date, year: int) -> date | None:
         return None
 
 
+_STAMP_DATE_RE = re.compile(
+    r"(?:[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4})"
+)
+
+
 def parse_stamp(text: str) -> date | None:
-    """The date of a "First Published Feb 8, 2024, 8:55 AM IST" stamp (its text after the label)."""
-    head = re.split(r",?\s+\d{1,2}[:.]\d{2}", text, maxsplit=1)[0]
-    head = re.sub(r"^[A-Za-z]{3,9},\s+", "", head.strip())  # "Wed, Feb 7 2024"
-    if not _HAS_YEAR_RE.search(head):
-        return None
-    value = resolve_date(head, None)
-    if value is None or value.precision != "day":
-        return None
-    return date.fromisoformat(value.iso)
+    """The date in a publication stamp: "Feb 8, 2024, 8:55 AM IST", "Thursday 08 February 2024
+    06:12, UK", "10:14 PM EST, February 7, 2024". The first full date wins."""
+    for match in _STAMP_DATE_RE.finditer(text):
+        value = resolve_date(match.group(), None)
+        if value is not None and value.precision == "day":
+            return date.fromisoformat(value.iso)
+    return None

@@ -369,6 +369,8 @@ class Builder:
             clock = normalize.parse_time(text)
             if clock is None:
                 return None
+            if lo == 0 and hi < len(tokens) and tokens[hi].text in ("—", "–", "-", "|", ":"):
+                return None  # "19:40 GMT — US confirms strike": when a live blog posted, not an event
             words = [t.text for t in tokens[hi : hi + 2]]
             zone = normalize.time_zone(text, words)
             return common | dict(value=clock, qualifier=zone)
@@ -406,6 +408,11 @@ class Builder:
                 words = words[:-1]
             if not words:
                 continue
+            if len(words) == 1 and (
+                words[0].text.upper() in normalize.ZONES
+                or self.lowercase[words[0].text.lower()] > self.capitalized_inside[words[0].text.lower()]
+            ):
+                continue  # "GMT"; "Militia" capitalized in a headline-like line is still a common word
             first, last = words[0], words[-1]
             lo, hi = tok_range(first.idx, last.idx + len(last.text))
             label = None
@@ -434,6 +441,18 @@ class Builder:
         # A word written in lower case more often than capitalized is a common word ("Militia
         # officials said ..."), even if a headline-like line capitalizes it somewhere.
         return self.capitalized_inside[lower] > self.lowercase[lower]
+
+    def _add_surnames(self, found: list[entities.Entity]) -> None:
+        """Let "saadi" or "rivers" name a person when no other name and no common word claims it."""
+        taken = {k for e in found for k in e.keys}
+        owners: dict[str, list[entities.Entity]] = {}
+        for entity in found:
+            words = entities.name_key(entity.name).split()
+            if entity.kind == "person" and len(words) >= 2:
+                owners.setdefault(words[-1], []).append(entity)
+        for surname, people in owners.items():
+            if len(people) == 1 and surname not in taken and not self.lowercase[surname] and len(surname) > 2:
+                people[0].keys.append(surname)
 
     def note_capitalization(self, articles: list[Article]) -> None:
         """Collect words the corpus capitalizes mid-sentence: those are names wherever they stand."""
@@ -497,6 +516,7 @@ class Builder:
         """Type every name across the corpus, then settle places and context; return the results."""
         found, assigned = entities.resolve(self.occurrences)
         by_id = {e.id: e for e in found}
+        self._add_surnames(found)
         for n, mention in enumerate(self.occurrence_mentions):
             entity_id = assigned.get(n)
             if entity_id is None:
