@@ -107,6 +107,8 @@ class _Scorer:
         if q.kind == "number":
             asked = self.exclusive[0]
             predicates = {t for t in q.focus if set(self.index.groups_of_term.get(t, [])) & asked}
+            for group in q.phrase_groups & asked:  # "lost their lives": any word of the group will do
+                predicates |= {p[0] for p in self.index.groups[group] if len(p) == 1}
             return predicates or set(q.counted)
         if q.role and q.kind in ("person", "other"):
             return {q.role}
@@ -121,6 +123,7 @@ class _Scorer:
         for group_set in self.index.meta.get("exclusive", {}).values():
             members.update(group_set)
             asked |= {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in group_set}
+            asked |= self.q.phrase_groups & set(group_set)
         return asked, members
 
     def closeness(self, d: int) -> float:
@@ -204,6 +207,18 @@ class _Scorer:
                 return True
         return False
 
+    def group_hits(self, p: Passage, members: set[str]) -> dict[int, set[str]]:
+        """Token positions where a word or phrase of the given synonym groups ends:
+        "killed" (kill), "claimed the lives" (kill, at "lives")."""
+        hits: dict[int, set[str]] = {}
+        for group in members:
+            for phrase in self.index.groups.get(group, []):
+                n = len(phrase)
+                for j in range(n - 1, len(p.terms)):
+                    if p.terms[j - n + 1 : j + 1] == phrase and (n > 1 or not p.stops[j]):
+                        hits.setdefault(j, set()).add(group)
+        return hits
+
     def bound_predicate(self, p: Passage, m: Mention) -> set[str]:
         """Rival-set groups of a verb bound to the number: "killed three", "three people were killed"."""
         _, members = self.exclusive
@@ -211,9 +226,10 @@ class _Scorer:
         after = m.tok_end + len(noun)
         window = noun + [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
         before = [j for j in range(m.tok - 1, max(-1, m.tok - 3), -1) if not p.stops[j]][:1]
+        hits = self.group_hits(p, members)
         groups: set[str] = set()
         for j in window + before:
-            groups |= {g for g in self.index.groups_of_term.get(p.terms[j], []) if g in members}
+            groups |= hits.get(j, set())
         return groups
 
     def predicate_ok(self, p: Passage, m: Mention) -> bool:
@@ -222,11 +238,8 @@ class _Scorer:
         if not asked:
             return not self.bound_predicate(p, m)  # "three killed" is no answer to "how many members"
         nearest: tuple[int, set[str]] | None = None
-        for j, term in enumerate(p.terms):
-            if p.stops[j] or m.tok <= j < m.tok_end:
-                continue
-            groups = {g for g in self.index.groups_of_term.get(term, []) if g in members}
-            if not groups:
+        for j, groups in self.group_hits(p, members).items():
+            if m.tok <= j < m.tok_end:
                 continue
             d = self.distance(p, m, j)
             if d <= MAX_DISTANCE and (

@@ -142,6 +142,7 @@ class Question:
     named_keys: list[str] = field(default_factory=list)  # how the question spells its entities
     weekday: bool = False  # "what day of the week"
     excluded: list[str] = field(default_factory=list)  # "besides Iraq and Syria": not these places
+    phrase_groups: set[str] = field(default_factory=set)  # groups named by a phrase: "lost their lives"
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -287,6 +288,7 @@ def analyse(raw: str, index: Index) -> Question:
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
+        phrase_groups=_phrase_groups(terms, index),
     )  # fmt: skip
 
 
@@ -300,6 +302,17 @@ def _excluded(lowered: str, words: list[Token], index: Index, named: list[str]) 
         return []
     after = lowered[match.end() : match.end() + 60]
     return [e for e in named if any(k in after for k in index.entities[e].keys)]
+
+
+def _phrase_groups(terms: list[str], index: Index) -> set[str]:
+    """Synonym groups a multi-word entry of the lexicon names in the question ("lost their lives")."""
+    found = set()
+    for group, entries in index.groups.items():
+        for phrase in entries:
+            n = len(phrase)
+            if n > 1 and any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1)):
+                found.add(group)
+    return found
 
 
 def _zone(lowered: str) -> str | None:

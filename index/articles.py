@@ -203,7 +203,8 @@ def clean(raw_text: str) -> _Cleaned:
             outlet = outlet or banner
             continue
         if match := _COPYRIGHT_RE.match(line):
-            owner = match.group("owner").strip(" .")
+            owner = re.sub(r"[.,;]?\s*all rights reserved\.?$", "", match.group("owner"), flags=re.I)
+            owner = owner.strip(" .,")
             if owner and len(owner.split()) <= 6:
                 outlet = outlet or owner
             continue

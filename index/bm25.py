@@ -126,8 +126,10 @@ def _weight(
     if variant == "okapi":
         return idf * (tf * (k1 + 1) / (tf + k1 * norm))
     if variant == "l":
+        # rank-bm25 multiplies BM25L by the term frequency (so an absent term adds nothing);
+        # its scores are the definition here, so this does too.
         ctd = tf / norm
-        return idf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+        return idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
     return idf * (delta + (tf * (k1 + 1)) / (k1 * norm + tf))
 
 

@@ -38,29 +38,49 @@ def format_number(value: float) -> str:
 
 
 def parse_count(text: str) -> Count | None:
-    """A count with its qualifier: "at least three" -> (3, "at least", "three").
+    """A count with its qualifier: "at least three people" -> (3, "at least", "three").
 
-    Number words go through text2num with threshold 0, so "one" becomes 1 too
-    (its default leaves small numbers as words).
+    Only the number's own words are read, so a noun after it does not matter. Number
+    words go through text2num with threshold 0, so "one" becomes 1 too (its default
+    leaves small numbers as words).
     """
-    from text_to_num import alpha2digit
-
     text = " ".join(text.split())
     qualifier = None
     if match := _QUALIFIER_RE.match(text):
         qualifier = match.group("q").lower()
         text = text[match.end() :]
-    number_text = text
-    words = text.lower().replace("-", " ").split()
-    scale = 1
-    if len(words) > 1 and words[-1] in _SCALES and re.fullmatch(r"\d+(\.\d+)?", words[0]):
-        return Count(float(words[0]) * _SCALES[words[-1]], qualifier, number_text)
-    digits = alpha2digit(" ".join(words), "en", threshold=0).replace(" ", "")
-    digits = digits.replace(",", "")
-    if not re.fullmatch(r"\d+(\.\d+)?", digits):
+    number_text = _number_words(text)
+    if number_text is None:
         return None
-    value = float(digits) * scale
+    words = number_text.lower().replace("-", " ").split()
+    if len(words) > 1 and words[-1] in _SCALES and re.fullmatch(r"\d+(\.\d+)?", words[0].replace(",", "")):
+        return Count(float(words[0].replace(",", "")) * _SCALES[words[-1]], qualifier, number_text)
+    value = float(_digits(" ".join(words)))
     return Count(int(value) if value.is_integer() else value, qualifier, number_text)
+
+
+VAGUE_AMOUNTS = {"hundreds", "thousands", "millions", "billions", "dozens", "tens", "scores"}
+_NUMERAL_RE = re.compile(r"^\d[\d,]*(?:\.\d+)?(?:\s+(?:thousand|million|billion)\b)?", re.IGNORECASE)
+
+
+def _digits(words: str) -> str:
+    from text_to_num import alpha2digit
+
+    return alpha2digit(words, "en", threshold=0).replace(" ", "").replace(",", "")
+
+
+def _number_words(text: str) -> str | None:
+    """The leading words of `text` that make a number: "40 others" -> "40", "thirty-four x" -> "thirty-four"."""
+    if match := _NUMERAL_RE.match(text):
+        return match.group()
+    taken: list[str] = []
+    for word in text.split():
+        if word.lower() in VAGUE_AMOUNTS:
+            break  # "hundreds", "dozens": not a number anyone could check
+        if not re.fullmatch(r"\d+(\.\d+)?", _digits(" ".join([*taken, word]).lower().replace("-", " "))):
+            break
+        taken.append(word)
+    return " ".join(taken) or None
 
 
 _CLOCK_RE = re.compile(r"^(?P<h>\d{1,2})(?:[:.](?P<m>\d{2}))?\s*(?:(?P<ap>[ap])\.?\s*m\.?)?", re.IGNORECASE)

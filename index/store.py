@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import zipfile
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ class Index:
                 )  # fmt: skip
                 self._blob = data["passages"]
                 self._offsets = data["offsets"]
-        except (OSError, ValueError, KeyError, json.JSONDecodeError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
             raise IndexFileError(f"{path} cannot be read ({exc})") from exc
         self.path = path
         self._passages: dict[int, Passage] = {}
