@@ -70,7 +70,7 @@ def _digits(words: str) -> str:
 
 
 def _number_words(text: str) -> str | None:
-    """The leading words of `text` that make a number: "40 others" -> "40", "thirty-four x" -> "thirty-four"."""
+    """The leading words of `text` that make a number: "40 others" -> "40"."""
     if match := _NUMERAL_RE.match(text):
         return match.group()
     taken: list[str] = []
