@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     bench = commands.add_parser("bench", parents=[common], help="measure speed and memory")
     bench.add_argument("--quick", action="store_true", help="skip the 100k-passage corpus")
     bench.add_argument("--retrieval", action="store_true", help="compare BM25 variants instead")
+    bench.add_argument("--json-out", type=Path, metavar="PATH", help="also write the figures as JSON")
     commands.add_parser("serve", parents=[common], help="run the Slack app over HTTP (Procfile web)")
     commands.add_parser("socket", parents=[common], help="run the Slack app in Socket Mode (Procfile worker)")
     return parser
@@ -107,7 +108,9 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
         if args.explain:
             print(engine.explain(" ".join(args.question)))
             return EXIT_OK
-        return ask(engine, " ".join(args.question), args.json)
+        # `ask ""` is an empty question, not a request to read stdin.
+        question = " ".join(args.question) if args.question else None
+        return ask(engine, question, args.json)
     if args.command == "repl":
         from bot.repl import run
 
@@ -123,7 +126,7 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
     if args.command == "bench":
         from bot.bench import run_bench
 
-        return run_bench(engine, quick=args.quick, retrieval=args.retrieval)
+        return run_bench(engine, quick=args.quick, retrieval=args.retrieval, json_out=args.json_out)
     if args.command in ("serve", "socket"):
         from bot.app import run_server
 
@@ -131,9 +134,9 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
     raise AssertionError(args.command)
 
 
-def ask(engine: Engine, question: str, as_json: bool) -> int:
-    """`ask`: one question from the arguments, or one per line of stdin."""
-    if question.strip():
+def ask(engine: Engine, question: str | None, as_json: bool) -> int:
+    """`ask`: one question from the arguments, or (with none given) one per line of stdin."""
+    if question is not None:
         try:
             result = engine.answer(question)
         except QuestionError as exc:

@@ -31,6 +31,7 @@ from index.passages import Mention, Passage
 from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
+CLAUSE_DISTANCE = 20
 ROLE_DISTANCE = 7
 TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
@@ -99,6 +100,9 @@ class _Scorer:
         self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
         self.exclusive = self._exclusive_groups()
         self.anchors = self._anchors()
+        # A date or time often opens its clause ("At 9.30pm February 7, US Central Command
+        # (CENTCOM) forces conducted a unilateral strike"), far from the event word.
+        self.max_distance = CLAUSE_DISTANCE if question.kind in ("date", "time") else MAX_DISTANCE
 
     def _anchors(self) -> set[str]:
         """The words the answer must attach to: the predicate or counted noun of a number,
@@ -164,7 +168,7 @@ class _Scorer:
                 if not factor:
                     continue
                 d = self.distance(p, m, j)
-                if d > MAX_DISTANCE and not self.q.speaker:
+                if d > self.max_distance and not self.q.speaker:
                     continue
                 if any(self.distance(p, o, j) < d for o in rivals):
                     factor *= SHARED_CLOSENESS

@@ -86,7 +86,10 @@ _CHROME = [
     r"•.{0,30}",
 ]
 _CHROME_RE = re.compile(r"^(?:" + "|".join(_CHROME) + r")$", re.IGNORECASE)
-_COPYRIGHT_RE = re.compile(r"^(?:copyright|©|\(c\))\s*(?:©\s*)?(?:\d{4})?[,.\s]*(?P<owner>.*)$", re.I)
+# "Copyright 2024, X", "© 2024 X", "Copyright (c) 2024 X", "© Copyright 2024-2025 X"
+_COPYRIGHT_RE = re.compile(
+    r"^(?:(?:copyright|©|\(c\))[\s,.]*)+(?:\d{4}(?:\s*[-–]\s*\d{4})?)?[,.\s]*(?P<owner>.*)$", re.I
+)
 _CAPTION_RE = re.compile(r"\[/?caption\b[^\]]*\]", re.IGNORECASE)
 _STAMP_RE = re.compile(
     r"^(?:first published|published|updated|last updated|posted|date)\s*(?:on|:)?\s*(?P<when>.+)$",

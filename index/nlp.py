@@ -45,6 +45,9 @@ from index.wordlists import (
 log = logging.getLogger(__name__)
 
 
+# Words that open a sentence far more often than they follow an abbreviation mid-sentence.
+SENTENCE_OPENERS = {"The", "A", "An", "He", "She", "It", "They", "We", "This", "That", "These",
+                    "Those", "There", "In", "On", "But", "However", "Meanwhile", "Officials"}  # fmt: skip
 _CAP = r"^(?:[A-Z][A-Za-z']*|[A-Z](?:\.[A-Z])+\.?|[A-Z]{2,}\d*)$"
 
 
@@ -129,6 +132,15 @@ def news_sentence_fixes(doc: Doc) -> Doc:
     """
     for token in doc[1:]:
         prev = doc[token.i - 1]
+        if (
+            not token.is_sent_start
+            and prev.text.endswith(".")
+            and len(prev.text) > 2
+            and prev.text not in TITLE_ABBREVIATIONS
+            and token.text in SENTENCE_OPENERS
+        ):
+            token.is_sent_start = True  # "at 9:30 p.m. The next day": the abbreviation ends it
+            continue
         if not token.is_sent_start:
             continue
         abbreviation = prev.text in TITLE_ABBREVIATIONS or (

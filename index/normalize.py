@@ -52,6 +52,10 @@ def parse_count(text: str) -> Count | None:
     number_text = _number_words(text)
     if number_text is None:
         return None
+    rest = text[len(number_text) :].split()
+    if rest and rest[0].lower() == "dozen":  # "three dozen": 36
+        value = float(_digits(number_text.lower().replace("-", " "))) * 12
+        return Count(int(value), qualifier, f"{number_text} dozen")
     words = number_text.lower().replace("-", " ").split()
     if len(words) > 1 and words[-1] in _SCALES and re.fullmatch(r"\d+(\.\d+)?", words[0].replace(",", "")):
         return Count(float(words[0].replace(",", "")) * _SCALES[words[-1]], qualifier, number_text)
@@ -69,10 +73,14 @@ def _digits(words: str) -> str:
     return alpha2digit(words, "en", threshold=0).replace(" ", "").replace(",", "")
 
 
+_AND_IN_NUMBER_RE = re.compile(r"\b(hundred|thousand|million)\s+and\s+", re.IGNORECASE)
+
+
 def _number_words(text: str) -> str | None:
     """The leading words of `text` that make a number: "40 others" -> "40"."""
     if match := _NUMERAL_RE.match(text):
         return match.group()
+    text = _AND_IN_NUMBER_RE.sub(r"\1 ", text)  # "two hundred and fifty"
     taken: list[str] = []
     for word in text.split():
         if word.lower() in VAGUE_AMOUNTS:
@@ -124,6 +132,7 @@ def time_zone(text: str, following: list[str]) -> str | None:
 
 _RELATIVE_REWRITES = [
     (re.compile(r"^(the )?(previous|past|prior) (week|month|year)$"), r"last \3"),
+    (re.compile(r"^earlier this "), "this "),
     (re.compile(r"^(early|mid|late|end|beginning)\s*-?\s*(of )?"), ""),
     (re.compile(r"^(on|in|since|by|until|from) "), ""),
     (re.compile(r"(\d)(st|nd|rd|th)\b"), r"\1"),

@@ -1,0 +1,106 @@
+"""The index file: one .npz of plain arrays, loaded without pickle; unreadable files are reported."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import bm25
+from index.passages import Passage
+from index.store import FORMAT_VERSION, Index, IndexFileError, save
+from index.terms import tokenize
+
+TEXTS = ["Three people were killed in Baghdad.", "The strike happened at 9.30pm."]
+
+
+def passage(i: int, text: str) -> Passage:
+    tokens = tokenize(text)
+    terms = [t.text.lower() for t in tokens]
+    stops = [t.kind == "punct" for t in tokens]
+    return Passage(
+        doc_id="a", i=i, para=i, start=0, end=len(text), text=text, terms=terms, stops=stops,
+        pos=list(range(len(tokens))), depth=[0] * len(tokens),
+    )  # fmt: skip
+
+
+META = {
+    "fingerprint": "abc",
+    "articles": [{"doc_id": "a", "title": "A", "outlet": None, "url": None, "published": None}],
+    "entities": [],
+    "lemmas": {"killed": "kill"},
+    "norms": {},
+    "stops": ["the"],
+    "groups": {"kill": [["kill"], ["die"]]},
+}
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    passages = [passage(i, t) for i, t in enumerate(TEXTS)]
+    postings = bm25.build([p.search_terms() for p in passages])
+    path = tmp_path / "index" / "index.npz"
+    save(path, META, postings, passages)
+    return path
+
+
+def test_save_load_round_trip(saved: Path) -> None:
+    index = Index(saved)
+    assert len(index) == 2, f"expected 2 passages, got {len(index)}"
+    assert index.passage(1).text == TEXTS[1], f"expected {TEXTS[1]!r}, got {index.passage(1).text!r}"
+    assert index.fingerprint == "abc", f"expected fingerprint 'abc', got {index.fingerprint!r}"
+    assert index.articles["a"]["title"] == "A", f"expected article 'a' titled 'A', got {index.articles!r}"
+    assert index.groups_of_term == {"kill": ["kill"], "die": ["kill"]}, f"got {index.groups_of_term!r}"
+    top = index.postings.top({"baghdad": 1.0}, 5)
+    assert [d for d, _ in top] == [0], f"expected passage 0 for 'baghdad', got {top!r}"
+
+
+def test_save_leaves_no_temporary_files(saved: Path) -> None:
+    leftovers = [p.name for p in saved.parent.iterdir() if p != saved]
+    assert not leftovers, f"expected only the index file, got {leftovers!r}"
+
+
+@pytest.mark.parametrize("path_of", ["tmp", "seed"])
+def test_index_file_loads_without_pickle(saved: Path, index: Index, path_of: str) -> None:
+    path = saved if path_of == "tmp" else index.path
+    with np.load(path, allow_pickle=False) as data:
+        dtypes = {name: data[name].dtype for name in data.files}
+    objects = [name for name, dtype in dtypes.items() if dtype.hasobject]
+    assert not objects, f"expected plain arrays only, got object arrays {objects!r}"
+
+
+def test_index_pickled_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "pickled.npz"
+    np.savez(path, meta=np.array([{"format": FORMAT_VERSION}], dtype=object))
+    with pytest.raises(IndexFileError):
+        Index(path)
+
+
+def test_index_other_format_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "old.npz"
+    meta = json.dumps({"format": FORMAT_VERSION + 100}).encode()
+    np.savez(path, meta=np.frombuffer(meta, dtype=np.uint8))
+    with pytest.raises(IndexFileError, match="another version"):
+        Index(path)
+
+
+CORRUPTIONS = [
+    pytest.param(lambda raw: b"not an index at all" * 20, id="garbage"),
+    pytest.param(lambda raw: b"", id="empty"),
+    pytest.param(lambda raw: raw[: len(raw) // 2], id="truncated"),
+    pytest.param(lambda raw: raw[:200] + bytes(b ^ 0xFF for b in raw[200:400]) + raw[400:], id="bit-flips"),
+]
+
+
+@pytest.mark.parametrize("corrupt", CORRUPTIONS)
+def test_index_corrupt_file_raises_index_file_error(saved: Path, corrupt) -> None:
+    saved.write_bytes(corrupt(saved.read_bytes()))
+    with pytest.raises(IndexFileError):
+        Index(saved)
+
+
+def test_index_missing_file_raises_index_file_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexFileError):
+        Index(tmp_path / "missing.npz")
