@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from bot.extract import Candidate, candidates
+from bot.extract import SOURCE_PREFIX, Candidate, candidates
 from bot.models import Answer, Claim, Source
 from bot.question import TYPE_NOUNS, Question, analyse, clean_question
 from bot.retrieve import retrieve
@@ -154,7 +154,7 @@ class Engine:
             lead = members[0]
             sources = [self._source(c.passage, c, c.score) for c in per_doc.values()]
             claim = self._claim(lead, sources)
-            if q.alias:
+            if q.alias or lead.mention.value.startswith(SOURCE_PREFIX):
                 claim.value, claim.aliases = lead.mention.text, []
             if q.weekday and lead.mention.kind == "date" and len(claim.value) == 10:
                 claim.text = date.fromisoformat(claim.value).strftime("%A")
@@ -165,7 +165,7 @@ class Engine:
     def _claim(self, lead: Candidate, sources: list[Source]) -> Claim:
         m = lead.mention
         value, aliases = m.value, []
-        if m.kind in ("person", "org", "place", "other", "norp"):
+        if m.kind in ("person", "org", "place", "other", "norp") and m.value in self.index.entities:
             entity = self.index.entities[m.value]
             value = entity.name
             aliases = sorted({self._pretty(k) for k in entity.keys} - {self._pretty(entity.name)})

@@ -31,7 +31,7 @@ from index.passages import Mention, Passage
 from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
-CLAUSE_DISTANCE = 20
+CLAUSE_DISTANCE = 20  # a date or time may open its clause, far from the event word
 ROLE_DISTANCE = 7
 TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
@@ -44,17 +44,13 @@ HEADING_FACTOR = 0.8
 PLACE_IN_SENTENCE = 1.0
 PLACE_INHERITED = 0.85
 PLACE_UNKNOWN = 0.7
-SOFT_PLACE_MISMATCH = 0.4
+SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
 OTHER_DAY_FACTOR = 0.2
+OTHER_NUMBER_FACTOR = 0.3
 DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
 # "According to a statement from X" or "X said" fit any question about what X announced or claimed.
-GENERIC_ATTRIBUTION = {
-    "say",
-    "state",
-    "accord",
-    "tell",
-    "add",
-}  # "the US strike" named the US, but maybe as who struck
+GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
+GENERIC_VERB_FACTOR = 0.6  # "who announced": "X said" counts for less than "X announced"
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
@@ -377,6 +373,14 @@ class _Scorer:
             return True
         return (m.qualifier or "local") == self.q.zone
 
+    def number_factor(self, p: Passage) -> float:
+        """A sentence without the count the question names ("the 85 targets") is about
+        something else, most likely."""
+        if not self.q.numbers:
+            return 1.0
+        counts = {float(o.value) for o in p.mentions if o.kind == "count"}
+        return 1.0 if counts & set(self.q.numbers) else OTHER_NUMBER_FACTOR
+
     def date_factor(self, p: Passage) -> float:
         """A sentence dated to another day than the one the question names is about another event."""
         if not self.q.dates:
@@ -479,6 +483,61 @@ def compatible(a: Entity, b: Entity, entities: dict[str, Entity]) -> bool | None
     return None
 
 
+SOURCE_PREFIX = "src:"  # values of sources that name no entity: "src:us officials"
+
+
+def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> list[Candidate]:
+    """For "who said ...": the sources the passage attributes its claims to, as candidates.
+
+    A source naming a person or organization the corpus knows ("a statement from the US
+    Central Command") takes that entity as its value, so articles wording it differently
+    agree; otherwise the phrase itself is the value ("U.S. officials").
+    """
+    q = scorer.q
+    found = []
+    for ref in p.sources:
+        verb = 1.0
+        if q.speech and ref.verb != q.speech and ref.verb not in synonyms(q.speech, scorer.index):
+            if ref.verb not in GENERIC_ATTRIBUTION:
+                continue
+            verb = GENERIC_VERB_FACTOR  # "who announced": "X said" is weaker than "X announced"
+        if len(ref.text.split()) == 1 and ref.text.islower():
+            continue  # "the group said": who that is, the sentence does not say
+        folded = f" {name_key(ref.text)} "
+        described = q.speaker_entities
+        if described and not any(f" {k} " in folded for e in described for k in scorer.entities[e].keys):
+            continue  # "which White House official said": the source must be of the White House
+        entity = _entity_in(ref.text, scorer.index)
+        if entity in q.entities and entity not in q.speaker_entities:
+            continue
+        if q.kind == "organization" and (entity is None or scorer.entities[entity].kind != "org"):
+            continue  # "which newspaper said": an organization the corpus knows
+        value = entity or SOURCE_PREFIX + name_key(ref.text)
+        kind = scorer.entities[entity].kind if entity else "other"
+        mention = Mention(
+            kind="org" if kind == "org" else "person" if kind == "person" else "other",
+            start=ref.start, end=ref.end, tok=ref.tok, tok_end=ref.tok + 1, text=ref.text,
+            value=value, attribution=ref.text, said_with=ref.verb,
+        )  # fmt: skip
+        factor, _ = scorer.place_factor(p, mention)
+        support = scorer.support(p, mention)
+        score = support * relevance * factor * verb * scorer.number_factor(p) * scorer.date_factor(p)
+        if score > 0:
+            found.append(Candidate(passage=number, mention=mention, score=score, support=support))
+    return found
+
+
+def _entity_in(text: str, index: Index) -> str | None:
+    """The person or organization a source phrase names, by the longest name the corpus knows."""
+    folded = f" {name_key(text)} "
+    best: tuple[int, str] | None = None
+    for key, entity in index.entity_keys.items():
+        named = index.entities[entity].kind in ("person", "org") and f" {key} " in folded
+        if named and (best is None or len(key) > best[0]):
+            best = (len(key), entity)
+    return best[1] if best else None
+
+
 def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance: float) -> Candidate | None:
     """For "what is X also called": another name of X; best where the sentence states both."""
     if m.kind not in NAME_KINDS or m.value not in q.entities or name_key(m.text) in q.named_keys:
@@ -498,6 +557,9 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
     for number, score in hits:
         p = index.passage(number)
         relevance = 0.5 + 0.5 * max(0.0, score) / top
+        if question.speaker:
+            found += _speakers(scorer, p, number, relevance)
+            continue
         for m in p.mentions:
             if m.kind not in question.accept or not scorer.source_ok(m) or not scorer.zone_ok(m):
                 continue
@@ -530,7 +592,7 @@ def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) 
             support = scorer.support(p, m, counted=bool(counted))
             if support <= 0.0:
                 continue
-            value = support * factor * relevance * scorer.date_factor(p)
+            value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)
             value *= HEADING_FACTOR if p.heading else 1.0
             found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
     return found

@@ -135,6 +135,7 @@ class Question:
     type_noun: str | None = None  # "which militia" -> militia
     speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
     speech: str | None = None  # the speech verb asked about, when narrower than "say": "announce"
+    speaker_entities: list[str] = field(default_factory=list)  # "which White House official said"
     zone: str | None = None  # "what time ... in GMT": times in that zone only ("local" for local time)
     dates: list[str] = field(default_factory=list)  # ISO dates the question names ("the feb 2 strikes")
     according: list[str] = field(default_factory=list)  # "according to US officials" -> [us, official]
@@ -143,6 +144,7 @@ class Question:
     weekday: bool = False  # "what day of the week"
     excluded: list[str] = field(default_factory=list)  # "besides Iraq and Syria": not these places
     phrase_groups: set[str] = field(default_factory=set)  # groups named by a phrase: "lost their lives"
+    numbers: list[float] = field(default_factory=list)  # counts the question names: "the 85 targets"
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -193,7 +195,9 @@ def analyse(raw: str, index: Index) -> Question:
     consumed: set[int] = set()
 
     according = _according(text, words, terms, consumed, maker)
-    entity_ids, places, entity_terms, named_keys, soft_places = _entities(words, index, consumed)
+    entity_ids, places, entity_terms, named_keys, soft_places, entity_starts = _entities(
+        words, index, consumed
+    )
     excluded = _excluded(lowered, words, index, [*places, *soft_places])
     places = [p for p in places if p not in excluded]
     soft_places = [p for p in soft_places if p not in excluded]
@@ -257,11 +261,13 @@ def analyse(raw: str, index: Index) -> Question:
         terms[i] in SPEECH and i not in consumed for i in range(len(words))
     )
     speech = None
+    speaker_entities: list[str] = []
     if speaker:
         focus = [t for t in focus if t not in SPEECH]
-        speech = next((terms[i] for i in range(len(words)) if terms[i] in SPEECH and i not in consumed), None)
-        if speech in GENERIC_SPEECH:
-            speech = None
+        at = next(i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed)
+        speech = None if terms[at] in GENERIC_SPEECH else terms[at]
+        # Names before the verb describe the speaker; names after it are what was said.
+        speaker_entities = [e for lo, e in entity_starts if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
 
     accept = {
@@ -288,7 +294,8 @@ def analyse(raw: str, index: Index) -> Question:
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
-        phrase_groups=_phrase_groups(terms, index),
+        phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
+        numbers=_numbers(plain, words, consumed) if kind != "number" else [],
     )  # fmt: skip
 
 
@@ -302,6 +309,33 @@ def _excluded(lowered: str, words: list[Token], index: Index, named: list[str]) 
         return []
     after = lowered[match.end() : match.end() + 60]
     return [e for e in named if any(k in after for k in index.entities[e].keys)]
+
+
+# Number words as questions use them; text2num reads the articles' numbers at index time,
+# but answering stays free of index-time libraries.
+_SMALL_NUMBERS = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+]  # fmt: skip
+NUMBER_WORDS = {word: float(n) for n, word in enumerate(_SMALL_NUMBERS)} | {
+    "thirty": 30.0, "forty": 40.0, "fifty": 50.0, "sixty": 60.0, "seventy": 70.0, "eighty": 80.0,
+    "ninety": 90.0, "hundred": 100.0, "dozen": 12.0,
+}  # fmt: skip
+
+
+def _numbers(text: str, words: list[Token], consumed: set[int]) -> list[float]:
+    """Counts a question names ("when were the 85 targets hit", "who said three people died"),
+    leaving out those inside names ("Tower 22") and dates ("feb 2", "2020")."""
+    dated = [m.span() for m in QUESTION_DATE_RE.finditer(text.lower())]
+    found: list[float] = []
+    for i, word in enumerate(words):
+        if i in consumed or any(lo <= word.start < hi for lo, hi in dated):
+            continue
+        raw = word.text.replace(",", "")
+        value = float(raw) if raw.isdigit() else NUMBER_WORDS.get(raw.lower())
+        if value is not None and not (raw.isdigit() and len(raw) == 4 and raw[:2] in ("19", "20")):
+            found.append(value)
+    return found
 
 
 def _phrase_groups(terms: list[str], index: Index) -> set[str]:
@@ -393,7 +427,7 @@ def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[in
 
 def _entities(
     words: list[Token], index: Index, consumed: set[int]
-) -> tuple[list[str], list[str], list[str], list[str], list[str]]:
+) -> tuple[list[str], list[str], list[str], list[str], list[str], list[tuple[int, str]]]:
     """Entity ids the question names (exactly or by a close spelling), its place constraints,
     the search terms of non-place entities, and the keys as spelled. Marks the words used."""
     keys = index.entity_keys
@@ -441,7 +475,7 @@ def _entities(
                 target.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
         terms += [index.term_maker.term(w) for w in words[start:end] if not index.term_maker.is_stop(w)]
-    return entity_ids, places, terms, named, soft
+    return entity_ids, places, terms, named, soft, [(lo, e) for lo, _, e in found]
 
 
 LOCATIVE_BEFORE = {

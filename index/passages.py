@@ -54,6 +54,16 @@ class Mention(BaseModel):
     of: str | None = None  # ages: the entity id of the person whose age it is
 
 
+class SourceRef(BaseModel):
+    """Who the sentence attributes something to, where the phrase stands, and by which verb."""
+
+    tok: int  # the attributing verb ("said", "according")
+    start: int  # the source phrase within the passage text (0, 0 when carried from before)
+    end: int
+    text: str  # "U.S. officials"; a pronoun ("It said") resolved to the source it stands for
+    verb: str  # lemma: "say", "confirm", "accord"
+
+
 class PlaceRef(BaseModel):
     """A place the passage locates something in, at token `tok`."""
 
@@ -80,6 +90,7 @@ class Passage(BaseModel):
     places: list[PlaceRef] = []
     context_place: str | None = None  # inherited from the paragraph or article
     attributed: bool = False  # the sentence names a source
+    sources: list[SourceRef] = []
 
     def search_terms(self) -> list[str]:
         """The terms BM25 indexes for this passage."""
@@ -243,15 +254,23 @@ class Builder:
         lemmas = [t if t else "" for t in terms]
         cues = attribution.find_cues(text, tokens, lemmas)
         resolved_cues = []
+        source_refs: list[dict] = []
         for cue in cues:
             source = cue.source
+            spoken = cue.source
             if cue.pronoun:
                 source = state.last_source
             if source and not cue.pronoun:
                 state.last_source = source
             resolved_cues.append(cue._replace(source=source))
+            if source and spoken:
+                at = text.find(spoken)
+                start, end = (at, at + len(spoken)) if at >= 0 else (0, 0)
+                source_refs.append(dict(tok=cue.tok, start=start, end=end, text=source, verb=lemmas[cue.tok]))
         first_word = next((k for k, t in enumerate(tokens) if t.kind != "punct"), 0)
         inherited_source = state.last_source if (not cues and quoted and quoted[first_word]) else None
+        if inherited_source:  # a quote running on from an earlier paragraph
+            source_refs.append(dict(tok=0, start=0, end=0, text=inherited_source, verb="say"))
 
         def attribution_at(tok: int) -> str | None:
             cue = attribution.source_for(resolved_cues, tok, pos)
@@ -323,6 +342,7 @@ class Builder:
             start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
             text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
             mentions=mentions, places=place_refs, attributed=any(c.source for c in resolved_cues),
+            sources=source_refs,
         )  # fmt: skip
 
     def _capitals(
