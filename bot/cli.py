@@ -128,7 +128,7 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
 
         return run_bench(engine, quick=args.quick, retrieval=args.retrieval, json_out=args.json_out)
     if args.command in ("serve", "socket"):
-        from bot.app import run_server
+        from bot.serve import run_server
 
         return run_server(engine.settings, socket_mode=args.command == "socket")
     raise AssertionError(args.command)
