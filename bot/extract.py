@@ -112,6 +112,8 @@ class _Scorer:
             return predicates or set(q.counted)
         if q.role and q.kind in ("person", "other"):
             return {q.role}
+        if q.type_noun in CITY_TYPES | COUNTRY_TYPES:
+            return set()  # the gazetteer checks the type (role_ok); the words around decide
         if q.type_noun and q.kind in ("place", "organization"):
             return {q.type_noun}
         return set()
@@ -180,8 +182,6 @@ class _Scorer:
         if not self.anchors:
             return around
         anchored = max(best.get(t, 0.0) for t in self.anchors)
-        if self.q.type_noun in CITY_TYPES | COUNTRY_TYPES and m.kind == "place":
-            anchored = 1.0  # the gazetteer, not a nearby word, says it is a city (checked in role_ok)
         inside = p.terms[m.tok : m.tok_end]
         if any(
             t in inside or set(inside) & (self.syn.get(t) or synonyms(t, self.index)) for t in self.anchors
@@ -255,11 +255,9 @@ class _Scorer:
             return True
         if m.kind == "place" and wanted in CITY_TYPES | COUNTRY_TYPES:
             entity = self.entities[m.value]
-            return (
-                entity.is_country
-                if wanted in COUNTRY_TYPES
-                else (entity.country is not None and not entity.is_country)
-            )
+            if wanted in COUNTRY_TYPES:
+                return entity.is_country
+            return entity.gazetteer and not entity.is_country  # a city the gazetteer knows, not a district
         roles = {wanted} | synonyms(wanted, self.index, narrow=True)
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"

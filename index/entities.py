@@ -96,6 +96,7 @@ class Entity(BaseModel):
     types: list[str] = []  # nouns the corpus calls it: "militia", "neighbourhood", "command"
     country: str | None = None  # places: ISO country code, when known
     is_country: bool = False
+    gazetteer: bool = False  # places: known to the gazetteer (a country or city), not only the corpus
     parent: str | None = None  # places: the entity id of a place it lies in
 
 
@@ -328,6 +329,7 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
             for candidate in [name_key(name), *members]:
                 if place := places.lookup(candidate):
                     entity.country, entity.is_country = place.country, place.is_country
+                    entity.gazetteer = True
                     break
         entities.append(entity)
         for member in members:
