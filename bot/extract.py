@@ -118,6 +118,12 @@ class _Scorer:
             return {q.type_noun}
         return set()
 
+    def _synonyms(self, term: str) -> set[str]:
+        """Synonyms of a term, computed once per question."""
+        if term not in self.syn:
+            self.syn[term] = synonyms(term, self.index)
+        return self.syn[term]
+
     def _exclusive_groups(self) -> tuple[set[str], set[str]]:
         """The question's groups within lexicon [exclusive] sets, and all groups of those sets."""
         asked: set[str] = set()
@@ -160,7 +166,7 @@ class _Scorer:
             if m.tok <= j < m.tok_end or p.stops[j]:
                 continue
             for t in terms:
-                syn = self.syn.get(t) or synonyms(t, self.index)
+                syn = self._synonyms(t)
                 synonym = SPEAKER_SYNONYM_CLOSENESS if self.q.speaker else SYNONYM_CLOSENESS
                 factor = 1.0 if term == t else synonym if term in syn else 0.0
                 if not factor:
@@ -183,9 +189,7 @@ class _Scorer:
             return around
         anchored = max(best.get(t, 0.0) for t in self.anchors)
         inside = p.terms[m.tok : m.tok_end]
-        if any(
-            t in inside or set(inside) & (self.syn.get(t) or synonyms(t, self.index)) for t in self.anchors
-        ):
+        if any(t in inside or set(inside) & (self._synonyms(t)) for t in self.anchors):
             anchored = 1.0  # "Central Command" for "which command", "Mashtal neighbourhood" spans
         if counted and self.anchors == set(self.q.counted):
             anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")

@@ -360,13 +360,13 @@ def _dates(lowered: str, index: Index) -> list[str]:
     """Days the question names ("the feb 2 strikes"), resolved like the articles' dates."""
     from datetime import date
 
-    from index.normalize import resolve_date
+    from index.normalize import month_day
 
     reference = index.meta.get("reference_date")
     base = date.fromisoformat(reference) if reference else None
     found = []
     for match in QUESTION_DATE_RE.finditer(lowered):
-        value = resolve_date(match.group(), base)
+        value = month_day(match.group(), base)
         if value and value.precision == "day":
             found.append(value.iso)
     return found

@@ -70,7 +70,11 @@ class Postings:
         ids = [self._ids[t] for t in query if t in self._ids]
         if not ids:
             return []
-        holders = np.unique(np.concatenate([self.docs[self.ptr[i] : self.ptr[i + 1]] for i in ids]))
+        # A mask, not np.unique: sorting the concatenated postings was half of answering at 100k.
+        mask = np.zeros(self.n_docs, dtype=bool)
+        for i in ids:
+            mask[self.docs[self.ptr[i] : self.ptr[i + 1]]] = True
+        holders = np.flatnonzero(mask)
         if len(holders) > k:
             part = np.argpartition(-total[holders], k - 1)[:k]
             holders = holders[part]

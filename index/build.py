@@ -12,6 +12,7 @@ import hashlib
 import logging
 import time
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -51,19 +52,39 @@ class BuildOptions:
         return self.index_dir / f"index-{folder_key}.npz"
 
 
+def _inputs(options: BuildOptions, files: list[Path]) -> list[Path]:
+    """Every file the index is built from: its own code, the sidecar, the lexicon, the articles."""
+    return [*sorted(Path(__file__).parent.glob("*.py")), options.sources_file, options.lexicon_file, *files]
+
+
 def fingerprint(options: BuildOptions, files: list[Path]) -> str:
-    """A hash of everything the index is built from."""
-    digest = hashlib.sha256()
-    digest.update(f"{FORMAT_VERSION}|{options.spacy_model}|{options.bm25_variant}|".encode())
-    digest.update(f"{options.bm25_k1}|{options.bm25_b}|{options.bm25_delta}".encode())
-    for code in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(code.read_bytes())
-    for extra in (options.sources_file, options.lexicon_file):
-        digest.update(extra.read_bytes() if extra.is_file() else b"-")
-    for path in files:
+    """A hash of everything the index is built from: settings and every input file's bytes."""
+    digest = hashlib.sha256(fingerprint_settings(options).encode())
+    for path in _inputs(options, files):
         digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"")
+        digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest()
+
+
+def stat_signature(options: BuildOptions, files: list[Path]) -> str:
+    """A cheap stand-in for the fingerprint: names, sizes and modification times only.
+
+    When it matches the index's, no input changed and nothing needs reading; when it
+    does not, the contents are hashed to decide (a file touched but not changed is fine).
+    """
+    digest = hashlib.sha256(fingerprint_settings(options).encode())
+    for path in _inputs(options, files):
+        stat = path.stat() if path.is_file() else None
+        digest.update(f"{path}|{stat.st_size if stat else -1}|{stat.st_mtime_ns if stat else -1}\n".encode())
+    return digest.hexdigest()
+
+
+def fingerprint_settings(options: BuildOptions) -> str:
+    """The settings an index depends on, as one string."""
+    return (
+        f"{FORMAT_VERSION}|{options.spacy_model}|{options.bm25_variant}|"
+        f"{options.bm25_k1}|{options.bm25_b}|{options.bm25_delta}"
+    )
 
 
 def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
@@ -72,17 +93,21 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
     Raises CorpusError when the folder is missing, empty or holds no readable article.
     """
     files = article_files(options.corpus)
-    current = fingerprint(options, files)
     path = options.index_file
+    quick = stat_signature(options, files)
+    current = None
     if path.is_file() and not rebuild:
         try:
             index = Index(path)
+            if index.meta.get("stat_signature") == quick:
+                return index
+            current = fingerprint(options, files)
             if index.fingerprint == current:
                 return index
             log.info("The corpus or settings changed since the index was built; rebuilding.")
         except IndexFileError as exc:
             log.warning("Rebuilding the index: %s", exc)
-    build(options, files, current)
+    build(options, files, current or fingerprint(options, files), quick)
     return Index(path)
 
 
@@ -126,7 +151,9 @@ def _reference_date(articles: list[Article]) -> date | None:
     return max(known) if known else None
 
 
-def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None) -> Path:
+def build(
+    options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None, quick: str | None = None
+) -> Path:
     """Build the index for a corpus and write it; returns the index file's path."""
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.util import load_language_data
@@ -176,8 +203,10 @@ def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | N
         [p.search_terms() for p in passages],
         options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta,
     )  # fmt: skip
+    per_article = Counter(p.doc_id for p in passages)
     meta = {
         "fingerprint": stamp,
+        "stat_signature": quick or stat_signature(options, files),
         "pipeline": described,
         "corpus": str(options.corpus),
         "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
@@ -195,7 +224,7 @@ def build(options: BuildOptions, files: list[Path] | None = None, stamp: str | N
                 "outlet": a.outlet,
                 "url": a.url,
                 "published": a.published.isoformat() if a.published else None,
-                "passages": sum(1 for p in passages if p.doc_id == a.doc_id),
+                "passages": per_article[a.doc_id],
             }
             for a in articles
         ],

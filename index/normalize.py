@@ -151,6 +151,45 @@ def _date_parser(base: date | None):
     return DateDataParser(languages=["en"], settings=settings)
 
 
+_MONTH_NAMES = ["january", "february", "march", "april", "may", "june", "july", "august",
+                "september", "october", "november", "december"]  # fmt: skip
+
+
+def _month(word: str) -> int | None:
+    """1-12 for a month name or its abbreviation ("feb", "sept"), else None ("mayor" is not May)."""
+    if len(word) < 3:
+        return None
+    return next((n for n, name in enumerate(_MONTH_NAMES, 1) if name.startswith(word)), None)
+
+
+_MONTH_DAY_RE = re.compile(
+    r"^(?:(?P<m1>[a-z]{3,9})\.?\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?|(?P<d2>\d{1,2})(?:st|nd|rd|th)?\s+(?P<m2>[a-z]{3,9})\.?)"
+    r"(?:,?\s+(?P<y>\d{4}))?$"
+)
+
+
+def month_day(text: str, reference: date | None) -> DateValue | None:
+    """ "Feb 2", "January 27th", "7 February 2024" as a day; no year takes the reference's
+    (at most a week after it). Pure Python, so answering can read dates in questions."""
+    match = _MONTH_DAY_RE.match(" ".join(text.lower().split()))
+    if not match:
+        return None
+    month = _month(match.group("m1") or match.group("m2"))
+    day = int(match.group("d1") or match.group("d2"))
+    if month is None:
+        return None
+    year = int(match.group("y")) if match.group("y") else (reference.year if reference else None)
+    if year is None:
+        return None
+    try:
+        when = date(year, month, day)
+    except ValueError:
+        return None
+    if not match.group("y") and reference is not None and when - reference > timedelta(days=7):
+        when = _replace_year(when, year - 1) or when
+    return DateValue(when.isoformat(), "day")
+
+
 def resolve_date(text: str, reference: date | None) -> DateValue | None:
     """An ISO date for a date expression, resolved against the article's date.
 

@@ -407,7 +407,8 @@ class Builder:
     ) -> list[tuple[str, int, int, str | None]]:
         """Proper-noun spans of a sentence, cleaned: no dates, titles or sentence-initial words."""
         spans = []
-        date_like = [(e.start, e.end) for e in sent.ents if e.label_ in ("DATE", "TIME")]
+        ents = list(sent.ents)  # Span.ents is rebuilt on every access
+        date_like = [(e.start, e.end) for e in ents if e.label_ in ("DATE", "TIME")]
         for span in doc.spans.get("propn", []):
             if span.start < sent.start or span.end > sent.end:
                 continue
@@ -436,7 +437,7 @@ class Builder:
             first, last = words[0], words[-1]
             lo, hi = tok_range(first.idx, last.idx + len(last.text))
             label = None
-            for ent in sent.ents:
+            for ent in ents:
                 if ent.start <= first.i < ent.end and ent.label_ not in ("COUNT", "DATE", "TIME", "CARDINAL"):
                     label = ent.label_
             if heading:
