@@ -89,7 +89,6 @@ HEAD_KINDS: dict[str, Kind] = {
 }  # fmt: skip
 # "which white house official": "official" names no role narrower than "person".
 GENERIC_ROLES = {"official", "person", "man", "woman", "people", "individual"}
-PREDICATE_GROUPS_ANIMATE = True  # only people are killed or injured
 
 QUESTION_WORDS = {
     "how", "many", "much", "what", "when", "where", "which", "who", "whom", "whose", "why",
@@ -105,10 +104,6 @@ QUESTION_WORDS = {
 GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones", "ppl"}
 # In a question, "Jordan drone attack" is an attack in Jordan; "US troops" are troops of the US.
 QUESTION_MODIFIED = MODIFIED_NOUNS - {"drone", "drones", "airstrike", "airstrikes", "support"}
-PLACE_WORDS = {
-    "city", "town", "country", "neighbourhood", "neighborhood", "district", "area", "province",
-    "region", "base", "place", "location", "site", "village", "capital", "outpost", "border",
-}  # fmt: skip
 CURLY_QUOTES = str.maketrans("’‘“”", "''\"\"")
 SLACK_MARKUP_RE = re.compile(r"<(?:[@#!][^>|]*)(?:\|([^>]*))?>")
 SLACK_LINK_RE = re.compile(r"<(https?://[^>|]+)(?:\|([^>]*))?>")

@@ -75,7 +75,6 @@ MODIFIED_NOUNS = {
     "ambassador", "envoy", "diplomats", "citizens", "intelligence", "support", "militia",
     "militias", "authorities", "media", "custody", "counterparts", "allies", "proxies",
 }  # fmt: skip
-SPEECH_LEMMAS = {"say", "state", "tell", "confirm", "report", "announce", "claim", "add"}
 
 
 Votes = defaultdict[str, float]  # evidence for each kind; a vote can be half-hearted (0.5)
@@ -110,7 +109,6 @@ class Occurrence:
     votes: Votes = field(default_factory=lambda: defaultdict(float))
     alias_texts: list[str] = field(default_factory=list)
     inside_text: str | None = None  # "X neighbourhood of Y": the Y this lies in
-    initial: bool = False
     types: set[str] = field(default_factory=set)  # nouns naming what it is, from this mention
 
 

@@ -89,7 +89,6 @@ class Passage(BaseModel):
     mentions: list[Mention] = []
     places: list[PlaceRef] = []
     context_place: str | None = None  # inherited from the paragraph or article
-    attributed: bool = False  # the sentence names a source
     sources: list[SourceRef] = []
 
     def search_terms(self) -> list[str]:
@@ -108,7 +107,6 @@ INTRODUCERS = {
     "since", "after", "before", "in", "following", "as", "when", "while", "despite", "during",
     "amid", "with", "on", "at", "according", "unlike", "like", "for", "from", "although", "though",
 }  # fmt: skip
-TIME_OF_DAY = {"morning", "afternoon", "evening", "night"}
 COMMON_SENTENCE_STARTS = {"this", "these", "those", "there", "however", "in", "one", "since"}
 
 
@@ -184,8 +182,6 @@ class _ArticleState:
     open_quote: bool = False
     reopen: bool = False  # the paragraph's first quote mark continues the open quote
     last_subject: str | None = None  # the first name of the previous sentence
-    main_place: str | None = None
-    paragraph_place: str | None = None
 
 
 @dataclass
@@ -207,7 +203,6 @@ class Builder:
         texts = [article.text[p.start : p.end] for p in article.paragraphs]
         sentence_index = 0
         for para_index, (para, doc) in enumerate(zip(article.paragraphs, self.nlp.pipe(texts), strict=True)):
-            state.paragraph_place = None
             opens_with_quote = article.text[para.start : para.start + 1] == '"'
             # News copy reopens a quote that runs on into the next paragraph with a quote mark;
             # a paragraph without one has left the quote.
@@ -341,7 +336,7 @@ class Builder:
             doc_id=article.doc_id, i=index, para=para_index,
             start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
             text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
-            mentions=mentions, places=place_refs, attributed=any(c.source for c in resolved_cues),
+            mentions=mentions, places=place_refs,
             sources=source_refs,
         )  # fmt: skip
 
