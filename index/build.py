@@ -99,10 +99,13 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
     if path.is_file() and not rebuild:
         try:
             index = Index(path)
-            if index.meta.get("stat_signature") == quick:
-                return index
-            current = fingerprint(options, files)
-            if index.fingerprint == current:
+            if index.meta.get("stat_signature") == quick or index.fingerprint == (
+                current := fingerprint(options, files)
+            ):
+                log.info(
+                    "Loaded the index of %d passages from %d articles (spaCy: %s).",
+                    len(index), len(index.articles), index.meta.get("pipeline"),
+                )  # fmt: skip
                 return index
             log.info("The corpus or settings changed since the index was built; rebuilding.")
         except IndexFileError as exc:
