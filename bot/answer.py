@@ -15,7 +15,7 @@ from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from bot.extract import SOURCE_PREFIX, Candidate, candidates
+from bot.extract import SOURCE_PREFIX, Candidate, candidates, contains
 from bot.models import Answer, Claim, Source
 from bot.question import TYPE_NOUNS, Question, analyse, clean_question
 from bot.retrieve import retrieve
@@ -145,6 +145,8 @@ class Engine:
         top = max(best[v] for v in values)
         kept = [v for v in values if best[v] >= max(ABSOLUTE_FLOOR, RELATIVE_FLOOR * top)]
         kept = _drop_subsumed_dates(kept, best, groups, weaker=True)
+        if q.kind == "place":
+            kept = self._drop_containers(kept)
         claims = []
         for value in kept:
             members = sorted(groups[value], key=lambda c: -c.score)
@@ -161,6 +163,16 @@ class Engine:
             claims.append((len(per_doc), best[value], claim))
         claims.sort(key=lambda item: (-item[0], -item[1]))
         return [claim for _, _, claim in claims]
+
+    def _drop_containers(self, kept: list[str]) -> list[str]:
+        """Iraq around Baghdad is the same answer said less precisely, not a disagreement."""
+        entities = self.index.entities
+        places = [v for v in kept if v in entities]
+
+        def holds_another(value: str) -> bool:
+            return any(o != value and contains(entities[value], entities[o], entities) for o in places)
+
+        return [v for v in kept if v not in entities or not holds_another(v)]
 
     def _claim(self, lead: Candidate, sources: list[Source]) -> Claim:
         m = lead.mention
@@ -196,6 +208,9 @@ def _abstain_reason(q: Question) -> str | None:
         return "I could not tell what the question is about."
     if YES_NO_RE.match(q.text.lower()) and q.kind in ("other", "person", "organization"):
         return "I answer with facts the articles state (numbers, dates, names, places), not yes or no."
+    described = [e for e in q.entities if e not in q.places]
+    if q.kind == "person" and not (q.focus or q.role or q.speaker) and described:
+        return "I answer with facts the articles state; for who or what that is, see the passages below."
     if q.kind == "other" and not (q.alias or q.type_noun in TYPE_NOUNS or q.role):
         return (
             "I answer questions whose answer is a number, date, time, person, place or group "
