@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.answer import Engine  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from tests.bot.fake_slack import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SlackSender, get  # noqa: E402
+from tests.bot.fake_slack import FakeSlack, SlackSender, free_port, get, web_line_env  # noqa: E402
 
 ACK_LIMIT = 3.0
 
@@ -50,18 +49,8 @@ def web_line() -> str:
 
 
 def start_server(slack: FakeSlack, index_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CROSSCHECK_"))}
-    env |= {
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.base_url,
-        "CROSSCHECK_INDEX_DIR": str(index_dir),
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
+    port = free_port()
+    env = web_line_env(slack, port, index_dir)
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["bash", "-c", web_line()], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,

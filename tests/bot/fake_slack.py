@@ -18,8 +18,10 @@ import base64
 import hashlib
 import itertools
 import json
+import os
 import socket
 import struct
+import sys
 import threading
 import time
 import urllib.error
@@ -30,6 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
@@ -559,3 +562,25 @@ def message_text(message: dict[str, Any]) -> str:
 
     walk(message.get("blocks", []))
     return "\n".join(parts)
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def web_line_env(slack: FakeSlack, port: int, index_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment the Procfile's web line needs to talk to `slack`: PORT, the Slack
+    settings, an already built index, and this interpreter first on PATH (for gunicorn)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CROSSCHECK_"))}
+    return env | {
+        "PORT": str(port),
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.base_url,
+        "CROSSCHECK_INDEX_DIR": str(index_dir),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+        **extra,
+    }

@@ -10,9 +10,7 @@ from __future__ import annotations
 import os
 import shlex
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -29,8 +27,10 @@ from tests.bot.fake_slack import (
     VERIFICATION_TOKEN,
     FakeSlack,
     SlackSender,
+    free_port,
     get,
     message_text,
+    web_line_env,
 )
 
 QUESTION = "how many were killed in Baghdad?"
@@ -42,12 +42,6 @@ def procfile(kind: str) -> str:
         if line.startswith(f"{kind}:"):
             return line.split(":", 1)[1].strip()
     raise AssertionError(f"expected a {kind}: line in the Procfile")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Web:
@@ -69,16 +63,7 @@ def web(
 ) -> Iterator[Web]:
     """The web line in a shell, as the Procfile runs it, until /healthz says the index is loaded."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "CROSSCHECK_"))}
-    env |= {
-        "PORT": str(port),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": slack.base_url,
-        "CROSSCHECK_INDEX_DIR": str(settings.index_dir),
-        "CROSSCHECK_LOG_LEVEL": "DEBUG",
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
+    env = web_line_env(slack, port, settings.index_dir, CROSSCHECK_LOG_LEVEL="DEBUG")
     log = tmp_path_factory.mktemp("web") / "web.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
