@@ -24,7 +24,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.question import Question
-from bot.retrieve import phrases, synonyms
+from bot.retrieve import has_phrase, phrases, synonyms
 from index.bm25 import idf_of
 from index.entities import PERSON_TITLES, Entity, name_key
 from index.passages import Mention, Passage
@@ -70,11 +70,6 @@ class Candidate(BaseModel):
 
 def _closeness(distance: int, reach: float = 4.0) -> float:
     return 1.0 / (1.0 + distance / reach)
-
-
-def _has_phrase(terms: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1))
 
 
 class _Scorer:
@@ -206,7 +201,7 @@ class _Scorer:
             if (
                 c in noun
                 or set(noun) & self.syn[c]
-                or any(_has_phrase(noun, ph) for ph in phrases(c, self.index))
+                or any(has_phrase(noun, ph) for ph in phrases(c, self.index))
             ):
                 return True
         return False

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.models import Kind
+from bot.retrieve import has_phrase
 from index.entities import MODIFIED_NOUNS, ROLE_NOUNS, name_key
 from index.store import Index
 from index.terms import Token, tokenize
@@ -338,8 +339,7 @@ def _phrase_groups(terms: list[str], index: Index) -> set[str]:
     found = set()
     for group, entries in index.groups.items():
         for phrase in entries:
-            n = len(phrase)
-            if n > 1 and any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1)):
+            if len(phrase) > 1 and has_phrase(terms, phrase):
                 found.add(group)
     return found
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from bot.question import Question
+from typing import TYPE_CHECKING
+
 from index.store import Index
+
+if TYPE_CHECKING:  # question.py uses this module's lexicon helpers
+    from bot.question import Question
 
 SYNONYM_WEIGHT = 0.5
 # A question word the coverage never uses ("died") is searched through its synonyms
@@ -24,6 +28,12 @@ def synonyms(term: str, index: Index, narrow: bool = False) -> set[str]:
     found = {p[0] for g in groups for p in index.groups[g] if len(p) == 1}
     found.discard(term)
     return found
+
+
+def has_phrase(terms: list[str], phrase: list[str]) -> bool:
+    """Does the term sequence contain the phrase's terms in a row?"""
+    n = len(phrase)
+    return any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1))
 
 
 def phrases(term: str, index: Index) -> list[list[str]]:

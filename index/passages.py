@@ -294,7 +294,9 @@ class Builder:
         passage_number = len(self.passages)
         lowered = [t.text.lower() for t in tokens]
         first_occurrence = len(self.occurrences)
-        for span, lo, hi, ner_label in names:
+
+        def add_name(span: str, lo: int, hi: int, ner_label: str | None) -> None:
+            """Record a name: its occurrence (for typing across the corpus) and its mention."""
             votes, locative = entities.evidence(lowered, lo, hi, ner_label)
             nouns = entities.type_nouns(lowered, lo, hi)
             occurrence = entities.Occurrence(
@@ -315,6 +317,9 @@ class Builder:
             self.occurrences.append(occurrence)
             self.occurrence_mentions.append(mention)
             mentions.append(mention)
+
+        for span, lo, hi, ner_label in names:
+            add_name(span, lo, hi, ner_label)
         lowered_words = [w for w in lowered if w.isalpha()]
         opener = lowered_words[:3] == ["also", "known", "as"] or lowered_words[:2] == ["known", "as"]
         sentence_names = self.occurrences[first_occurrence:]
@@ -322,7 +327,8 @@ class Builder:
             sentence_names[0].alias_texts.append(state.last_subject)  # "Also known as the Hezbollah Brigades"
         if sentence_names:
             state.last_subject = sentence_names[0].text
-        self._capitals(tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions)
+        for capital, lo, hi in _capitals(tokens, lowered):
+            add_name(capital, lo, hi, "GPE")  # "the Iraqi capital" is the city, as a place
         mentions.sort(key=lambda m: m["tok"])
         for age in (m for m in mentions if m["kind"] == "age"):
             owner = [
@@ -339,30 +345,6 @@ class Builder:
             mentions=mentions, places=place_refs,
             sources=source_refs,
         )  # fmt: skip
-
-    def _capitals(
-        self, tokens, lowered, text, depth, quoted, attribution_at, passage_number, mentions
-    ) -> None:
-        """ "the Iraqi capital" names a city: the gazetteer's capital of that country."""
-        for k in range(len(tokens) - 1):
-            if lowered[k + 1] != "capital" or not tokens[k].text[:1].isupper():
-                continue
-            country = places.demonym_country(tokens[k].text)
-            capital = places.capital_of(country) if country else None
-            if capital is None:
-                continue
-            votes, locative = entities.evidence(lowered, k, k + 2, None)
-            votes["place"] += 4
-            self.occurrences.append(
-                entities.Occurrence(passage=passage_number, mention=-1, text=capital.name, votes=votes)
-            )
-            mention = dict(
-                kind="other", start=tokens[k].start, end=tokens[k + 1].end, tok=k, tok_end=k + 2,
-                text=text[tokens[k].start : tokens[k + 1].end], value="", quoted=bool(quoted[k]),
-                attribution=attribution_at(k), depth=depth[k], locative=locative,
-            )  # fmt: skip
-            self.occurrence_mentions.append(mention)
-            mentions.append(mention)
 
     def _value_mention(
         self, kind: str, ent: Span, tokens: list[Token], lo: int, hi: int, base: int,
@@ -600,6 +582,19 @@ def _context_places(passages: list[dict], by_id: dict[str, entities.Entity]) -> 
                 last_place = max(passage["places"], key=lambda r: r["tok"])["entity"]
                 continue
             passage["context_place"] = last_place or main
+
+
+def _capitals(tokens: list[Token], lowered: list[str]) -> list[tuple[str, int, int]]:
+    """ "the Iraqi capital" names a city: the gazetteer's capital of that country, with its span."""
+    found = []
+    for k in range(len(tokens) - 1):
+        if lowered[k + 1] != "capital" or not tokens[k].text[:1].isupper():
+            continue
+        country = places.demonym_country(tokens[k].text)
+        capital = places.capital_of(country) if country else None
+        if capital is not None:
+            found.append((capital.name, k, k + 2))
+    return found
 
 
 def _known_place(words: list) -> list:
