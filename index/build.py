@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from index import bm25
 from index.articles import Article, CorpusError, article_files, load_sources, read_article
+from index.lexicon import load_lexicon
 from index.store import FORMAT_VERSION, Index, IndexFileError, save
 from index.terms import TermMaker, fold, tokenize
 
@@ -112,40 +112,6 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
             log.warning("Rebuilding the index: %s", exc)
     build(options, files, current or fingerprint(options, files), quick)
     return Index(path)
-
-
-def load_lexicon(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """Synonym groups and exclusive sets from config/lexicon.toml.
-
-    A broken file or entry is reported and ignored: answering works without synonyms.
-    """
-    if not path.is_file():
-        return {}, {}
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        log.warning("Ignoring %s: it is not valid TOML (%s). Fix it to use synonyms.", path, exc)
-        return {}, {}
-    tables = []
-    for section in ("groups", "exclusive"):
-        table = data.get(section, {})
-        if not isinstance(table, dict):
-            log.warning("Ignoring [%s] in %s: it must be a table of name = [words].", section, path)
-            table = {}
-        clean: dict[str, list[str]] = {}
-        for name, words in table.items():
-            if isinstance(words, list) and all(isinstance(w, str) for w in words):
-                clean[name] = words
-            else:
-                log.warning("Ignoring %s.%s in %s: it must be a list of words.", section, name, path)
-        tables.append(clean)
-    groups, exclusive = tables
-    for name, members in exclusive.items():
-        unknown = [m for m in members if m not in groups]
-        if unknown:
-            log.warning("[exclusive] %s in %s names groups that do not exist: %s", name, path, unknown)
-            exclusive[name] = [m for m in members if m in groups]
-    return groups, exclusive
 
 
 def _reference_date(articles: list[Article]) -> date | None:

@@ -21,27 +21,15 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel
 
 from index import places
+from index.lexicon import MODIFIED_NOUNS, PERSON_TITLES, ROLE_NOUNS
 from index.terms import fold
 
-PERSON_TITLES = {
-    "president", "vice", "sgt", "sergeant", "specialist", "spc", "spec", "pfc", "pvt", "private",
-    "cpl", "corporal", "maj", "major", "col", "colonel", "lt", "lieutenant", "capt", "captain",
-    "gen", "general", "adm", "admiral", "brig", "cmdr", "sen", "senator", "rep", "representative",
-    "gov", "governor", "mr", "mrs", "ms", "dr", "prof", "secretary", "minister", "premier",
-    "spokesman", "spokeswoman", "spokesperson", "leader", "commander", "chief", "official",
-    "envoy", "ambassador", "director", "chairman", "king", "queen", "prince", "sheikh",
-    "ayatollah", "cleric", "pope", "mayor", "judge", "prime", "deputy", "soldier", "cardinal",
-    "lord", "sir", "emir", "sultan",
-}  # fmt: skip
 # Role nouns that may end a capitalized run ("the Iraqi Prime Minister") and are not the name.
 TRAILING_TITLES = {"president", "minister", "prime", "secretary", "spokesman", "spokeswoman",
                    "leader", "commander", "chief", "official", "officials"}  # fmt: skip
 # Last words that make a name a place: "Middle East", "Red Sea", "Gaza Strip".
 PLACE_HEADS = {"east", "sea", "gulf", "bank", "strip", "river", "ocean", "peninsula", "desert",
                "valley", "coast", "island", "islands", "lake", "mountains", "heights"}  # fmt: skip
-ROLE_NOUNS = {"commander", "leader", "chief", "head", "spokesman", "spokeswoman", "spokesperson",
-              "president", "minister", "secretary", "official", "founder", "member", "soldier",
-              "specialist", "sergeant", "deputy", "director", "envoy", "ambassador"}  # fmt: skip
 ORG_HEADS = {
     "command", "corps", "department", "ministry", "brigades", "brigade", "forces", "force",
     "guard", "guards", "army", "council", "resistance", "group", "organization", "organisation",
@@ -66,14 +54,6 @@ OWNED_PLACE_NOUNS = {"base", "camp", "outpost", "airport", "port", "state"}
 LOCATIVE_PREPOSITIONS = {
     "in", "near", "at", "across", "inside", "outside", "throughout", "within", "into", "from",
     "around", "toward", "towards", "outskirts",
-}  # fmt: skip
-# "in US custody", "to Iraqi officials": a place name before one of these says whose, not where.
-MODIFIED_NOUNS = {
-    "official", "officials", "troops", "troop", "forces", "force", "military", "soldiers",
-    "soldier", "service", "servicemembers", "personnel", "government", "president", "leaders",
-    "leader", "officers", "army", "navy", "drone", "drones", "airstrike", "airstrikes", "embassy",
-    "ambassador", "envoy", "diplomats", "citizens", "intelligence", "support", "militia",
-    "militias", "authorities", "media", "custody", "counterparts", "allies", "proxies",
 }  # fmt: skip
 
 

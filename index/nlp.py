@@ -31,7 +31,7 @@ from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from index.wordlists import (
+from index.lexicon import (
     MONTHS,
     NAME_PARTICLES,
     PARTS_OF_DAY,

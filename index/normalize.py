@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from index.wordlists import QUALIFIERS, WEEKDAYS
+from index.lexicon import QUALIFIERS, WEEKDAYS
 
 
 class Count(NamedTuple):

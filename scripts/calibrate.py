@@ -1,25 +1,21 @@
 """Print how answer groups score relative to the best group, split into right and wrong.
 
 Usage: python scripts/calibrate.py GOLD.jsonl [--corpus DIR]
-A development aid for choosing the floors in bot/answer.py from our own question
+A development aid for choosing the floors in bot/core/claims.py from our own question
 sets: each group's best score divided by the question's best, and its absolute best.
+The groups come from `Engine.groups`: what answering weighs before the floors.
 """
 
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ is not installed
 
-from bot.answer import Engine, _abstain_reason, _drop_subsumed_dates
-from bot.evaluate import GoldQuestion, matches
-from bot.extract import candidates
-from bot.question import analyse, clean_question
-from bot.retrieve import retrieve
+from benchmarks.evaluate import GoldQuestion, matches
+from bot.core import Engine
 from bot.settings import load_settings
-from index.entities import name_key
 
 parser = argparse.ArgumentParser()
 parser.add_argument("gold", type=Path, nargs="+")
@@ -33,14 +29,7 @@ for path in args.gold:
         if not line.strip():
             continue
         gold = GoldQuestion.model_validate_json(line)
-        q = analyse(clean_question(gold.question), index)
-        if _abstain_reason(q):
-            continue
-        found = candidates(q, index, retrieve(q, index))
-        groups = defaultdict(list)
-        for c in found:
-            groups[name_key(c.mention.text) if q.alias else c.mention.value].append(c)
-        groups = _drop_subsumed_dates(groups)
+        groups = engine.groups(gold.question)
         if not groups:
             continue
         best = {v: max(c.score for c in cs) for v, cs in groups.items()}

@@ -9,10 +9,10 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks/ is not installed
 
-from bot.answer import Engine
-from bot.evaluate import judge
+from benchmarks.evaluate import judge
+from bot.core import Engine
 from bot.settings import load_settings
 
 parser = argparse.ArgumentParser()

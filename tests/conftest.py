@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Engine
+from bot.core.engine import Engine
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 from index.store import Index
 

@@ -10,7 +10,7 @@ import pytest
 
 import index.build as build_module
 from index.articles import CorpusError
-from index.build import BuildOptions, fingerprint, load_lexicon, open_index
+from index.build import BuildOptions, fingerprint, open_index
 from index.store import Index
 from tests.helpers import SMALL_ARTICLE
 
@@ -187,46 +187,3 @@ def test_open_index_bad_corpus_folder(tmp_path: Path, folder: str, message: str)
     with pytest.raises(CorpusError, match=message) as raised:
         open_index(options)
     assert str(corpus) in str(raised.value), f"expected the message to name {corpus}, got {raised.value}"
-
-
-def test_load_lexicon_reads_groups_and_exclusive(tmp_path: Path) -> None:
-    path = tmp_path / "lexicon.toml"
-    path.write_text(
-        '[groups]\nkill = ["kill", "dead"]\ninjure = ["injure", "wound"]\n\n'
-        '[exclusive]\ncasualties = ["kill", "injure"]\n',
-        encoding="utf-8",
-    )
-    groups, exclusive = load_lexicon(path)
-    assert groups == {"kill": ["kill", "dead"], "injure": ["injure", "wound"]}, f"got {groups!r}"
-    assert exclusive == {"casualties": ["kill", "injure"]}, f"got {exclusive!r}"
-
-
-@pytest.mark.parametrize(
-    ("content", "groups", "exclusive", "warning"),
-    [
-        ("[groups\nkill = [", {}, {}, "not valid TOML"),
-        ('[groups]\nkill = "kill"\nhurt = ["hurt"]\n', {"hurt": ["hurt"]}, {}, "groups.kill"),
-        ('groups = ["kill"]\n', {}, {}, "[groups]"),
-        (
-            '[groups]\nkill = ["kill"]\n[exclusive]\nset = ["kill", "maim"]\n',
-            {"kill": ["kill"]},
-            {"set": ["kill"]},
-            "maim",
-        ),
-    ],
-    ids=["broken-toml", "group-not-a-list", "groups-not-a-table", "unknown-exclusive-group"],
-)
-def test_load_lexicon_broken_parts_ignored_with_warning(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture, content: str, groups, exclusive, warning: str
-) -> None:
-    path = tmp_path / "lexicon.toml"
-    path.write_text(content, encoding="utf-8")
-    with caplog.at_level(logging.WARNING):
-        got = load_lexicon(path)
-    assert got == (groups, exclusive), f"expected {(groups, exclusive)!r}, got {got!r}"
-    warned = " ".join(r.getMessage() for r in caplog.records)
-    assert warning in warned, f"expected a warning mentioning {warning!r}, got {warned!r}"
-
-
-def test_load_lexicon_missing_file_is_empty(tmp_path: Path) -> None:
-    assert load_lexicon(tmp_path / "lexicon.toml") == ({}, {}), "expected no synonyms without a lexicon"

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.places import capital_of, demonym_country, lookup
+from index.entities import Entity, name_key
+from index.places import capital_of, compatible, contains, demonym_country, lookup
+from index.store import Index
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,37 @@ def test_demonym_country_non_demonym_is_none(word: str) -> None:
 def test_capital_of_iraq_is_baghdad() -> None:
     capital = capital_of("IQ")
     assert capital is not None and capital.name == "Baghdad", f"expected Baghdad, got {capital!r}"
+
+
+def entity(index: Index, name: str) -> Entity:
+    return index.entities[index.entity_keys[name_key(name)]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "verdict"),
+    [
+        ("Baghdad", "Jordan", False),
+        ("Baghdad", "Iraq", True),
+        ("Mashtal", "Baghdad", True),
+        ("Mashtal", "Iraq", True),
+        ("Syria", "Iraq", False),
+        ("Iraq", "Iraq", True),
+    ],
+)
+def test_compatible_places(index: Index, a: str, b: str, verdict: bool) -> None:
+    got = compatible(entity(index, a), entity(index, b), index.entities)
+    assert got == verdict, f"compatible({a}, {b}): expected {verdict}, got {got}"
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "verdict"),
+    [
+        ("Iraq", "Baghdad", True),
+        ("Baghdad", "Mashtal", True),
+        ("Jordan", "Baghdad", False),
+        ("Baghdad", "Iraq", False),
+    ],
+)
+def test_contains_places(index: Index, outer: str, inner: str, verdict: bool) -> None:
+    got = contains(entity(index, outer), entity(index, inner), index.entities)
+    assert got == verdict, f"contains({outer}, {inner}): expected {verdict}, got {got}"

@@ -1,0 +1,564 @@
+"""Candidate answers: the typed mentions of retrieved passages that answer the question.
+
+A mention answers when it is of the kind asked for and sits close to what the
+question is about. Closeness is measured in token positions that skip insertions
+(parentheses, ", including ...,", relative clauses), so "three individuals,
+including X (Y), the commander of ..., had perished" puts "three" four tokens
+from "perished". A question word near two values of the asked kind counts for
+the nearer one. On top of closeness, gates:
+
+- what a number counts: "how many rockets" takes "three rockets", not "three people";
+  "2,500 in Iraq" counts what the number before it counts ("900 troops ... and 2,500");
+- rival predicates (lexicon [exclusive] sets): in "killed three ... and injured over
+  40", the three belongs to "killed" and the 40 to "injured"; and a number bound to
+  one of them ("three killed") does not answer a question about neither;
+- the role or type asked for: "who was the commander" takes a name next to
+  "commander", "which militia" an organization next to "militia";
+- the place: a value tied to Jordan does not answer "in Baghdad"; Iraq does;
+- the source: "according to US officials" keeps what the article attributes to them;
+- the speaker: "who said ..." is answered by the source a sentence names.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from bot.core.question import Question
+from index.bm25 import idf_of
+from index.entities import name_key
+from index.lexicon import PERSON_TITLES, has_phrase, phrases, synonyms
+from index.passages import Mention, Passage
+from index.places import compatible, contains
+from index.store import Index
+
+MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
+CLAUSE_DISTANCE = 20  # a date or time may open its clause, far from the event word
+ROLE_DISTANCE = 7
+TYPE_DISTANCE = 2
+SYNONYM_CLOSENESS = 0.7
+SPEAKER_SYNONYM_CLOSENESS = 0.5  # with distance not counting, the word itself matters more
+SHARED_CLOSENESS = 0.3  # a word nearer to another value of the same kind counts this much
+ANCHOR_SHARE = 0.6
+WORD_REACH = 4.0  # closeness halves this many positions away
+CLAUSE_REACH = 12.0
+HEADING_FACTOR = 0.8
+PLACE_IN_SENTENCE = 1.0
+PLACE_INHERITED = 0.85
+PLACE_UNKNOWN = 0.7
+SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
+OTHER_DAY_FACTOR = 0.2
+OTHER_NUMBER_FACTOR = 0.3
+DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
+# "According to a statement from X" or "X said" fit any question about what X announced or claimed.
+GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
+GENERIC_VERB_FACTOR = 0.6  # "who announced": "X said" counts for less than "X announced"
+CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
+NAME_KINDS = ("person", "org", "place", "norp", "other")
+TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
+CITY_TYPES = {"city", "town", "capital", "village"}
+COUNTRY_TYPES = {"country", "nation"}
+
+
+class Candidate(BaseModel):
+    """A mention that may answer the question, with its evidence."""
+
+    passage: int
+    mention: Mention
+    score: float
+    support: float
+    place: str | None = None  # the entity id of the place it is tied to
+
+
+def _closeness(distance: int, reach: float = 4.0) -> float:
+    return 1.0 / (1.0 + distance / reach)
+
+
+class _Scorer:
+    """Scores the mentions of one question against passages."""
+
+    def __init__(self, question: Question, index: Index) -> None:
+        self.q = question
+        self.index = index
+        self.entities = index.entities
+        postings = index.postings
+        self.weights = {t: max(0.5, idf_of(postings, t)) for t in question.focus}
+        if question.role:
+            self.weights[question.role] = max(0.5, idf_of(postings, question.role))
+        # Entities the question names (other than places, which constrain instead) count by
+        # their mentions under any alias, each like one average question word, halved.
+        self.named = [e for e in question.entities if e not in question.places or question.kind == "place"]
+        mean = sum(self.weights.values()) / len(self.weights) if self.weights else 1.0
+        self.entity_weight = 0.5 * mean
+        self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
+        self.exclusive = self._exclusive_groups()
+        self.anchors = self._anchors()
+        # A date or time often opens its clause ("At 9.30pm February 7, US Central Command
+        # (CENTCOM) forces conducted a unilateral strike"), far from the event word.
+        self.max_distance = CLAUSE_DISTANCE if question.kind in ("date", "time") else MAX_DISTANCE
+
+    def _anchors(self) -> set[str]:
+        """The words the answer must attach to: the predicate or counted noun of a number,
+        the role of a person, the type of a place or organization. Other words are context."""
+        q = self.q
+        if q.kind == "number":
+            asked = self.exclusive[0]
+            predicates = {t for t in q.focus if set(self.index.groups_of_term.get(t, [])) & asked}
+            for group in q.phrase_groups & asked:  # "lost their lives": any word of the group will do
+                predicates |= {p[0] for p in self.index.groups[group] if len(p) == 1}
+            return predicates or set(q.counted)
+        if q.role and q.kind in ("person", "other"):
+            return {q.role}
+        if q.type_noun in CITY_TYPES | COUNTRY_TYPES:
+            return set()  # the gazetteer checks the type (role_ok); the words around decide
+        if q.type_noun and q.kind in ("place", "organization"):
+            return {q.type_noun}
+        return set()
+
+    def _synonyms(self, term: str) -> set[str]:
+        """Synonyms of a term, computed once per question."""
+        if term not in self.syn:
+            self.syn[term] = synonyms(term, self.index)
+        return self.syn[term]
+
+    def _exclusive_groups(self) -> tuple[set[str], set[str]]:
+        """The question's groups within lexicon [exclusive] sets, and all groups of those sets."""
+        asked: set[str] = set()
+        members: set[str] = set()
+        for group_set in self.index.meta.get("exclusive", {}).values():
+            members.update(group_set)
+            asked |= {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in group_set}
+            asked |= self.q.phrase_groups & set(group_set)
+        return asked, members
+
+    def closeness(self, d: int) -> float:
+        """How much a question word at distance d supports a value.
+
+        A speaker is far from what they said ("The Pentagon believes that ... the 'footprints'"),
+        so for "who said" questions the whole sentence counts alike; a date or time attaches to
+        its clause ("a drone strike on a base ... on January 28"), not to the next word.
+        """
+        if self.q.speaker:
+            return 1.0
+        return _closeness(d, CLAUSE_REACH if self.q.kind in ("date", "time") else WORD_REACH)
+
+    def distance(self, p: Passage, m: Mention, j: int) -> int:
+        """Positions between token j and a mention; a word across a clause break is further."""
+        lo, hi = p.pos[m.tok], p.pos[m.tok_end - 1]
+        d = min(abs(p.pos[j] - lo), abs(p.pos[j] - hi))
+        span = range(j + 1, m.tok) if j < m.tok else range(m.tok_end, j)
+        breaks = sum(1 for k in span if p.terms[k] in CLAUSE_BREAKS and p.depth[k] == 0)
+        return d + 2 * breaks + (2 if p.depth[j] != m.depth else 0)
+
+    def support(self, p: Passage, m: Mention, counted: bool = False) -> float:
+        """How closely the question's words surround a mention, 0 to 1.
+
+        With anchor words, the nearest anchor decides most of it (ANCHOR_SHARE) and
+        the remaining words, weighted by rarity, the rest; without, only the latter.
+        """
+        rivals = [o for o in p.mentions if o.kind == m.kind and o.value != m.value]
+        terms = {*self.weights, *self.anchors}
+        best: dict[str, float] = {}
+        for j, term in enumerate(p.terms):
+            if m.tok <= j < m.tok_end or p.stops[j]:
+                continue
+            for t in terms:
+                syn = self._synonyms(t)
+                synonym = SPEAKER_SYNONYM_CLOSENESS if self.q.speaker else SYNONYM_CLOSENESS
+                factor = 1.0 if term == t else synonym if term in syn else 0.0
+                if not factor:
+                    continue
+                d = self.distance(p, m, j)
+                if d > self.max_distance and not self.q.speaker:
+                    continue
+                if any(self.distance(p, o, j) < d for o in rivals):
+                    factor *= SHARED_CLOSENESS
+                best[t] = max(best.get(t, 0.0), factor * self.closeness(d))
+        context = {t: w for t, w in self.weights.items() if t not in self.anchors}
+        total = sum(context.values()) + self.entity_weight * len(self.named)
+        around = sum(w * best.get(t, 0.0) for t, w in context.items())
+        for entity in self.named:
+            near = [self.distance(p, m, o.tok) for o in p.mentions if o.value == entity and o is not m]
+            close = [d for d in near if d <= MAX_DISTANCE or self.q.speaker]
+            around += self.entity_weight * (self.closeness(min(close)) if close else 0.0)
+        around = around / total if total else 0.0
+        if not self.anchors:
+            return around
+        anchored = max(best.get(t, 0.0) for t in self.anchors)
+        inside = p.terms[m.tok : m.tok_end]
+        if any(t in inside or set(inside) & (self._synonyms(t)) for t in self.anchors):
+            anchored = 1.0  # "Central Command" for "which command", "Mashtal neighbourhood" spans
+        if counted and self.anchors == set(self.q.counted):
+            anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")
+        return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
+
+    def counted_match(self, p: Passage, m: Mention) -> bool | None:
+        """Does the number count what the question counts? None when the text does not say."""
+        if not self.q.counted:
+            return None
+        noun = _counted_noun(p, m)
+        if not noun:
+            return None
+        for c in self.q.counted:
+            if (
+                c in noun
+                or set(noun) & self.syn[c]
+                or any(has_phrase(noun, ph) for ph in phrases(c, self.index))
+            ):
+                return True
+        return False
+
+    def group_hits(self, p: Passage, members: set[str]) -> dict[int, set[str]]:
+        """Token positions where a word or phrase of the given synonym groups ends:
+        "killed" (kill), "claimed the lives" (kill, at "lives")."""
+        hits: dict[int, set[str]] = {}
+        for group in members:
+            for phrase in self.index.groups.get(group, []):
+                n = len(phrase)
+                for j in range(n - 1, len(p.terms)):
+                    if p.terms[j - n + 1 : j + 1] == phrase and (n > 1 or not p.stops[j]):
+                        hits.setdefault(j, set()).add(group)
+        return hits
+
+    def bound_predicate(self, p: Passage, m: Mention) -> set[str]:
+        """Rival-set groups of a verb bound to the number: "killed three", "three people were killed"."""
+        _, members = self.exclusive
+        noun = list(range(m.tok_end, m.tok_end + len(_noun_after(p, m.tok_end))))
+        after = m.tok_end + len(noun)
+        window = noun + [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
+        before = [j for j in range(m.tok - 1, max(-1, m.tok - 3), -1) if not p.stops[j]][:1]
+        hits = self.group_hits(p, members)
+        groups: set[str] = set()
+        for j in window + before:
+            groups |= hits.get(j, set())
+        return groups
+
+    def predicate_ok(self, p: Passage, m: Mention) -> bool:
+        """Is the number bound to the predicate asked about, and not to a rival one?"""
+        asked, members = self.exclusive
+        if not asked:
+            return not self.bound_predicate(p, m)  # "three killed" is no answer to "how many members"
+        nearest: tuple[int, set[str]] | None = None
+        for j, groups in self.group_hits(p, members).items():
+            if m.tok <= j < m.tok_end:
+                continue
+            d = self.distance(p, m, j)
+            if d <= MAX_DISTANCE and (
+                nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)
+            ):
+                nearest = (d, groups)
+        return nearest is not None and bool(nearest[1] & asked)
+
+    def role_ok(self, p: Passage, m: Mention) -> bool:
+        """Is the name next to the role or type asked for, with no other name closer to it?"""
+        wanted = self.q.role if m.kind == "person" else self.q.type_noun
+        if not wanted:
+            return True
+        if m.kind == "place" and wanted in CITY_TYPES | COUNTRY_TYPES:
+            entity = self.entities[m.value]
+            if wanted in COUNTRY_TYPES:
+                return entity.is_country
+            return entity.gazetteer and not entity.is_country  # a city the gazetteer knows, not a district
+        roles = {wanted} | synonyms(wanted, self.index, narrow=True)
+        if any(t in roles for t in p.terms[m.tok : m.tok_end]):
+            return True  # "Central Command" answers "which command"
+        if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
+            return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
+        if _titled(p, m, roles):
+            return True  # "Prime Minister Mohammed Shia al-Sudani" holds the title before his name
+        if _complement(p, m):
+            return False  # "the spokesman for Prime Minister X": X is not the spokesman
+        others = [
+            o for o in p.mentions
+            if o.kind in NAME_KINDS and o is not m and o.value != m.value and not _complement(p, o)
+        ]  # fmt: skip
+        # A person's role may sit a clause away ("the commander of ..., Wissam Al-Saadi"); the
+        # type of a place or group is said right next to it ("the Mashtal neighbourhood").
+        limit = ROLE_DISTANCE if m.kind == "person" else TYPE_DISTANCE
+        for j, term in enumerate(p.terms):
+            if term not in roles:
+                continue
+            d = self.distance(p, m, j)
+            if d <= limit and all(self.distance(p, o, j) >= d for o in others):
+                return True
+        return False
+
+    def place_factor(self, p: Passage, m: Mention) -> tuple[float, str | None]:
+        """0 when the mention is tied to a place the question rules out; else how well it fits."""
+        refs = [r for r in p.places if r.depth <= m.depth] or p.places
+        anchor, inherited = None, False
+        if refs:
+            anchor = min(refs, key=lambda r: self.distance(p, m, r.tok)).entity
+        elif m.place:
+            anchor = m.place  # where the article puts this date's event elsewhere
+        elif p.context_place:
+            anchor, inherited = p.context_place, True
+        asked = self.q.places or self.q.soft_places
+        if not asked:
+            return 1.0, anchor
+        if anchor is None:
+            return PLACE_UNKNOWN, None
+        verdicts = [compatible(self.entities[anchor], self.entities[q], self.entities) for q in asked]
+        if any(v is True for v in verdicts):
+            return (PLACE_INHERITED if inherited else PLACE_IN_SENTENCE), anchor
+        if all(v is False for v in verdicts):
+            return (0.0 if self.q.places else SOFT_PLACE_MISMATCH), anchor
+        return PLACE_UNKNOWN, anchor
+
+    def answer_place_ok(self, m: Mention) -> bool:
+        """For place answers: where something is, not the place asked about, inside it if asked."""
+        stated_type = self.q.type_noun and self.q.type_noun not in CITY_TYPES | COUNTRY_TYPES
+        if not m.locative and not stated_type:
+            return False  # "US troops", "Iran-backed": a place named, but not as where
+        candidate = self.entities[m.value]
+        for q in self.q.excluded:  # "besides Iraq and Syria": neither, nor anywhere inside them
+            if candidate.id == q or compatible(candidate, self.entities[q], self.entities) is True:
+                return False
+        for q in self.q.places:
+            asked = self.entities[q]
+            if candidate.id == asked.id:
+                return False
+            # "where in Baghdad" wants what lies inside it; "where is Tower 22" what holds it
+            inside_only = contains(candidate, asked, self.entities) or (
+                compatible(candidate, asked, self.entities) is False
+            )
+            if self.q.inside and inside_only:
+                return False
+        return True
+
+    def source_ok(self, m: Mention) -> bool:
+        """Is the mention attributed to the source the question names, if it names one?"""
+        if not self.q.according:
+            return True
+        if not m.attribution:
+            return False
+        said_by = set(self.index.term_maker.terms(m.attribution))
+        return all(_said_by(t, said_by, self.index) for t in self.q.according)
+
+    def speaker_ok(self, p: Passage, m: Mention) -> bool:
+        """For "who said ...": is the mention the source its sentence names, by the verb asked
+        about when that is narrower than "say" ("who announced")?"""
+        if not m.attribution or m.text.rstrip("'s").strip() not in m.attribution:
+            return False
+        if self.q.speech and m.said_with and m.said_with not in GENERIC_ATTRIBUTION:
+            return m.said_with == self.q.speech or m.said_with in synonyms(self.q.speech, self.index)
+        return True
+
+    def in_discourse(self, number: int, p: Passage) -> bool:
+        """Does the organization a role question names appear in the sentence or just before it?
+
+        "Who leads the Houthis" is not answered by "Its leader Ahmad al-Hamidawi" in an article
+        about Kataib Hezbollah; "who is the leader of Kataib Hezbollah" is, since the group was
+        named a few sentences earlier.
+        """
+        wanted = [e for e in self.q.entities if self.entities[e].kind in ("org", "norp")]
+        if not wanted:
+            return True
+        for back in range(0, DISCOURSE_WINDOW + 1):
+            if number - back < 0:
+                break
+            earlier = self.index.passage(number - back)
+            if earlier.doc_id != p.doc_id:
+                break
+            if any(o.value in wanted for o in earlier.mentions):
+                return True
+            if any(key in earlier.terms for e in wanted for key in self.entities[e].keys):
+                return True  # "for Iraqi Prime Minister X": the demonym went with the title
+        return False
+
+    def zone_ok(self, m: Mention) -> bool:
+        """For "what time ... in GMT": a time in that zone (no zone given counts as local)."""
+        if m.kind != "time" or not self.q.zone:
+            return True
+        return (m.qualifier or "local") == self.q.zone
+
+    def number_factor(self, p: Passage) -> float:
+        """A sentence without the count the question names ("the 85 targets") is about
+        something else, most likely."""
+        if not self.q.numbers:
+            return 1.0
+        counts = {float(o.value) for o in p.mentions if o.kind == "count"}
+        return 1.0 if counts & set(self.q.numbers) else OTHER_NUMBER_FACTOR
+
+    def date_factor(self, p: Passage) -> float:
+        """A sentence dated to another day than the one the question names is about another event."""
+        if not self.q.dates:
+            return 1.0
+        days = {o.value for o in p.mentions if o.kind == "date" and o.precision == "day"}
+        if not days:
+            return 1.0
+        return 1.0 if days & set(self.q.dates) else OTHER_DAY_FACTOR
+
+    def age_ok(self, m: Mention) -> bool:
+        people = [e for e in self.q.entities if self.entities[e].kind == "person"]
+        return not people or m.of in people
+
+
+COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "under", "on", "at"}
+
+
+def _titled(p: Passage, m: Mention, roles: set[str]) -> bool:
+    """Does one of the roles stand in the title right before the name (titles and demonyms only)?"""
+    k = m.tok - 1
+    while k >= 0 and p.terms[k] in TITLE_TERMS | roles | {"-", "."}:
+        if p.terms[k] in roles:
+            return True
+        k -= 1
+    return False
+
+
+def _complement(p: Passage, m: Mention) -> bool:
+    """Is the name the object of a preposition ("leader of Kataib Hezbollah")? Titles between
+    the preposition and the name do not count ("for Iraqi Prime Minister X")."""
+    k = m.tok - 1
+    while k >= 0 and (p.terms[k] in ("the", "-") or p.terms[k] in TITLE_TERMS):
+        k -= 1
+    return k >= 0 and p.terms[k] in COMPLEMENT_PREPOSITIONS
+
+
+def _said_by(term: str, source_terms: set[str], index: Index) -> bool:
+    """Does a source phrase contain the question's word, as spelled, a synonym, or a near
+    spelling ("houthis" for "Houthi rebels")?"""
+    from rapidfuzz import fuzz
+
+    if term in source_terms or source_terms & synonyms(term, index):
+        return True
+    return any(len(t) > 3 and fuzz.ratio(term, t) >= 85 for t in source_terms)
+
+
+def _counted_noun(p: Passage, m: Mention) -> list[str]:
+    """The terms right after a number that say what it counts; elliptical numbers borrow them.
+
+    "900 troops in Syria and 2,500 in Iraq": 2,500 is followed by a preposition, so it
+    counts what the number before it counts.
+    """
+    noun = _noun_after(p, m.tok_end)
+    if noun:
+        return noun
+    earlier = [o for o in p.mentions if o.kind == "count" and o.tok_end <= m.tok and m.tok - o.tok_end <= 8]
+    return _noun_after(p, earlier[-1].tok_end) if earlier else []
+
+
+def _noun_after(p: Passage, k: int) -> list[str]:
+    found = []
+    for j in range(k, min(len(p.terms), k + 4)):
+        if p.terms[j] == "-":
+            continue
+        if p.stops[j]:
+            break
+        found.append(p.terms[j])
+    return found
+
+
+SOURCE_PREFIX = "src:"  # values of sources that name no entity: "src:us officials"
+
+
+def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> list[Candidate]:
+    """For "who said ...": the sources the passage attributes its claims to, as candidates.
+
+    A source naming a person or organization the corpus knows ("a statement from the US
+    Central Command") takes that entity as its value, so articles wording it differently
+    agree; otherwise the phrase itself is the value ("U.S. officials").
+    """
+    q = scorer.q
+    found = []
+    for ref in p.sources:
+        verb = 1.0
+        if q.speech and ref.verb != q.speech and ref.verb not in synonyms(q.speech, scorer.index):
+            if ref.verb not in GENERIC_ATTRIBUTION:
+                continue
+            verb = GENERIC_VERB_FACTOR  # "who announced": "X said" is weaker than "X announced"
+        if len(ref.text.split()) == 1 and ref.text.islower():
+            continue  # "the group said": who that is, the sentence does not say
+        folded = f" {name_key(ref.text)} "
+        described = q.speaker_entities
+        if described and not any(f" {k} " in folded for e in described for k in scorer.entities[e].keys):
+            continue  # "which White House official said": the source must be of the White House
+        entity = _entity_in(ref.text, scorer.index)
+        if entity in q.entities and entity not in q.speaker_entities:
+            continue
+        if q.kind == "organization" and (entity is None or scorer.entities[entity].kind != "org"):
+            continue  # "which newspaper said": an organization the corpus knows
+        value = entity or SOURCE_PREFIX + name_key(ref.text)
+        kind = scorer.entities[entity].kind if entity else "other"
+        mention = Mention(
+            kind="org" if kind == "org" else "person" if kind == "person" else "other",
+            start=ref.start, end=ref.end, tok=ref.tok, tok_end=ref.tok + 1, text=ref.text,
+            value=value, attribution=ref.text, said_with=ref.verb,
+        )  # fmt: skip
+        factor, _ = scorer.place_factor(p, mention)
+        support = scorer.support(p, mention)
+        score = support * relevance * factor * verb * scorer.number_factor(p) * scorer.date_factor(p)
+        if score > 0:
+            found.append(Candidate(passage=number, mention=mention, score=score, support=support))
+    return found
+
+
+def _entity_in(text: str, index: Index) -> str | None:
+    """The person or organization a source phrase names, by the longest name the corpus knows."""
+    folded = f" {name_key(text)} "
+    best: tuple[int, str] | None = None
+    for key, entity in index.entity_keys.items():
+        named = index.entities[entity].kind in ("person", "org") and f" {key} " in folded
+        if named and (best is None or len(key) > best[0]):
+            best = (len(key), entity)
+    return best[1] if best else None
+
+
+def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance: float) -> Candidate | None:
+    """For "what is X also called": another name of X; best where the sentence states both."""
+    if m.kind not in NAME_KINDS or m.value not in q.entities or name_key(m.text) in q.named_keys:
+        return None
+    stated = any(o.value == m.value and name_key(o.text) in q.named_keys for o in p.mentions)
+    support = 1.0 if stated else 0.4
+    return Candidate(passage=number, mention=m, score=support * relevance, support=support, place=None)
+
+
+def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) -> list[Candidate]:
+    """Every mention of the retrieved passages that may answer the question, scored."""
+    if not hits:
+        return []
+    scorer = _Scorer(question, index)
+    top = hits[0][1] or 1.0
+    found: list[Candidate] = []
+    for number, score in hits:
+        p = index.passage(number)
+        relevance = 0.5 + 0.5 * max(0.0, score) / top
+        if question.speaker:
+            found += _speakers(scorer, p, number, relevance)
+            continue
+        for m in p.mentions:
+            if m.kind not in question.accept or not scorer.source_ok(m) or not scorer.zone_ok(m):
+                continue
+            if question.alias:
+                if alias := _alias_candidate(question, p, m, number, relevance):
+                    found.append(alias)
+                continue
+            if m.kind in NAME_KINDS and m.value in question.entities:
+                continue
+            counted = scorer.counted_match(p, m) if m.kind == "count" else None
+            if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
+                continue
+            if m.kind == "age" and not scorer.age_ok(m):
+                continue
+            if question.speaker and not scorer.speaker_ok(p, m):
+                continue
+            if not question.speaker and not scorer.role_ok(p, m):
+                continue
+            if question.role and m.kind == "person" and not scorer.in_discourse(number, p):
+                continue
+            anchor: str | None
+            if m.kind == "place":
+                if not scorer.answer_place_ok(m):
+                    continue
+                factor, anchor = 1.0, m.value
+            else:
+                factor, anchor = scorer.place_factor(p, m)
+                if factor == 0.0:
+                    continue
+            support = scorer.support(p, m, counted=bool(counted))
+            if support <= 0.0:
+                continue
+            value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)
+            value *= HEADING_FACTOR if p.heading else 1.0
+            found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
+    return found

@@ -1,0 +1,147 @@
+"""What the listeners share: the memory that answers each event once, the matchers, and replying.
+
+Event ids are remembered so a retried or repeated event is answered once. Errors
+are caught here at the edge: logged with their traceback, and the user gets a
+kind reply.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from typing import Any
+
+from slack_bolt import Ack, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core import Answer, Engine, QuestionError
+from bot.settings import Settings
+from bot.slack import blocks
+
+log = logging.getLogger(__name__)
+
+# Slack retries an event after about 0 s, 1 min and 5 min; an hour covers them all.
+EVENT_MEMORY_SECONDS = 3600
+EVENT_MEMORY_SIZE = 10_000
+SORRY = (
+    "Sorry, something went wrong on my side while answering, and it has been logged. "
+    "Please try again in a minute; if it keeps happening, tell whoever runs Crosscheck."
+)
+
+
+class EventMemory:
+    """Event ids seen lately, so an event Slack sends again (a retry, a duplicate) is answered once.
+
+    In memory: one process remembers what it saw, which is why the Procfile runs
+    one gunicorn worker with threads rather than several workers.
+    """
+
+    def __init__(self, seconds: float = EVENT_MEMORY_SECONDS, size: int = EVENT_MEMORY_SIZE) -> None:
+        self.seconds, self.size = seconds, size
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def first_time(self, event_id: str) -> bool:
+        """True the first time an id is seen (and remembers it), False after."""
+        now = time.monotonic()
+        with self._lock:
+            while self._seen and (
+                len(self._seen) >= self.size or next(iter(self._seen.values())) < now - self.seconds
+            ):
+                self._seen.popitem(last=False)
+            if event_id in self._seen:
+                return False
+            self._seen[event_id] = now
+            return True
+
+
+def own_mention_removed(text: str, bot_user_id: str | None) -> str:
+    """`text` without mentions of the bot itself (`<@UBOT>`, `<@UBOT|name>`); other mentions stay."""
+    if not bot_user_id:
+        return text
+    return " ".join(re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text).split())
+
+
+def from_a_person(event: dict[str, Any], context: BoltContext) -> bool:
+    """Listener matcher: a plain new message by a person (no bots, no edits, joins or other subtypes)."""
+    return (
+        "subtype" not in event
+        and not event.get("bot_id")
+        and not event.get("bot_profile")
+        and bool(event.get("user"))
+        and event.get("user") != context.bot_user_id
+    )
+
+
+def in_a_dm(event: dict[str, Any]) -> bool:
+    """Listener matcher: the message is in a direct message with the bot."""
+    return event.get("channel_type") == "im"
+
+
+def not_in_a_dm(event: dict[str, Any]) -> bool:
+    """Listener matcher: a mention outside DMs (a DM is answered by the message listener)."""
+    return event.get("channel_type") != "im" and not str(event.get("channel", "")).startswith("D")
+
+
+def acknowledge(ack: Ack) -> None:
+    """Every listener's ack function: nothing but the acknowledgement Slack waits for."""
+    ack()
+
+
+class Replies:
+    """What every lazy listener does: answer on the pool, render, send, and catch its own errors
+    (Bolt would log a lazy listener's exception without its traceback, and the user would hear
+    nothing)."""
+
+    def __init__(self, settings: Settings, engine: Engine) -> None:
+        self.settings, self.engine = settings, engine
+
+    def n_articles(self) -> int | None:
+        """How many articles the index holds, or None when that cannot be told right now."""
+        try:
+            return len(self.engine.index.articles)
+        except Exception:  # the answer already went through; the count is a nicety
+            return None
+
+    def answer(self, question: str) -> Answer | blocks.Message:
+        """The engine's answer, or the message to send instead (usage, the question's problem, sorry)."""
+        if not question.strip():
+            return blocks.help_message(self.settings.slash_command)
+        try:
+            # Waits while the index is still loading at start-up rather than failing.
+            return self.engine.answer(question)
+        except QuestionError as exc:
+            return blocks.notice_message(str(exc))
+        except Exception:
+            log.exception("Could not answer the question %r", question[:300])
+            return blocks.notice_message(SORRY)
+
+    def reply(self, question: str, share: bool = False) -> blocks.Message:
+        """The message answering a question (with a Share button when `share`)."""
+        answer = self.answer(question)
+        if not isinstance(answer, Answer):
+            return answer
+        return blocks.answer_message(answer, n_articles=self.n_articles(), share=share)
+
+    @staticmethod
+    def post(client: WebClient, channel: str, message: blocks.Message, thread_ts: str | None) -> None:
+        """Post a message with chat.postMessage; a refusal or failure is logged, never raised."""
+        try:
+            client.chat_postMessage(
+                channel=channel, thread_ts=thread_ts, text=message["text"], blocks=message["blocks"],
+                unfurl_links=False, unfurl_media=False,
+            )  # fmt: skip
+        except SlackApiError as exc:
+            log.warning("Slack refused the answer for %s: %s", channel, exc.response.get("error"))
+        except Exception:
+            log.exception("Could not post the answer to %s", channel)
+
+
+def action_of(body: dict[str, Any]) -> tuple[str | None, str, str | None]:
+    """(response_url, the button's value, the clicking user's id) of a block_actions payload."""
+    actions = body.get("actions") or [{}]
+    return body.get("response_url"), str(actions[0].get("value") or ""), (body.get("user") or {}).get("id")

@@ -1,0 +1,1 @@
+"""The terminal front end: the `crosscheck` command line, the REPL and plain-text answers."""

@@ -1,0 +1,87 @@
+"""Candidate answers: the mentions that answer a question, gated by place, predicate, noun, role, source."""
+
+from __future__ import annotations
+
+from bot.core.extract import Candidate, candidates
+from bot.core.question import analyse
+from bot.core.retrieve import retrieve
+from index.store import Index
+
+
+def found(index: Index, question: str) -> list[Candidate]:
+    q = analyse(question, index)
+    return candidates(q, index, retrieve(q, index))
+
+
+def values(index: Index, question: str) -> set[str]:
+    return {c.mention.value for c in found(index, question)}
+
+
+def test_candidates_baghdad_toll_never_from_jordan_sentence(index: Index) -> None:
+    for c in found(index, "how many were killed in Baghdad?"):
+        p = index.passage(c.passage)
+        assert "Jordan" not in p.text, (
+            f"expected no Baghdad toll from a Jordan sentence, got {c.mention.text!r} in {p.text!r}"
+        )
+
+
+def test_candidates_jordan_three_in_opening_sentence_is_not_baghdad_toll(index: Index) -> None:
+    opening = next(
+        n
+        for n in range(len(index))
+        if index.passage(n).text.startswith("A US drone strike in Baghdad has killed")
+    )
+    taken = [c.mention.text for c in found(index, "how many were killed in Baghdad?") if c.passage == opening]
+    assert taken == [], f"expected 'three American troops dead' (Jordan) not taken for Baghdad, got {taken!r}"
+
+
+def test_candidates_baghdad_toll_values(index: Index) -> None:
+    got = values(index, "how many were killed in Baghdad?")
+    assert got == {"3", "1"}, f"expected 3 and 1, got {sorted(got)!r}"
+
+
+def test_candidates_jordan_toll_values(index: Index) -> None:
+    got = values(index, "how many were killed in the attack in Jordan?")
+    assert "3" in got and "1" not in got, f"expected 3 (and not Baghdad's 1), got {sorted(got)!r}"
+
+
+def test_candidates_rival_predicate_injured_not_killed(index: Index) -> None:
+    got = values(index, "how many were injured in the Jordan attack?")
+    assert {"34", "40"} <= got, f"expected 34 and 40 wounded, got {sorted(got)!r}"
+    assert "3" not in got, f"expected the three killed not taken for injured, got {sorted(got)!r}"
+
+
+def test_candidates_counted_noun_gate(index: Index) -> None:
+    got = values(index, "how many rockets did the drone fire?")
+    assert got == {"3"}, f"expected only 'three rockets', got {sorted(got)!r}"
+
+
+def test_candidates_elliptical_number_borrows_noun(index: Index) -> None:
+    got = values(index, "How many US troops are in Iraq?")
+    assert got == {"2500"}, f"expected 2,500 (troops in Iraq), got {sorted(got)!r}"
+
+
+def test_candidates_source_gate(index: Index) -> None:
+    for c in found(index, "how many were killed in Baghdad according to Iraqi security sources?"):
+        assert c.mention.attribution and "Iraqi security sources" in c.mention.attribution, (
+            f"expected only what Iraqi security sources say, "
+            f"got {c.mention.text!r} by {c.mention.attribution!r}"
+        )
+
+
+def test_candidates_role_gate(index: Index) -> None:
+    got = {index.entities[v].name for v in values(index, "who was the commander killed in the strike?")}
+    assert "Wissam Muhammad Sabir Al-Saadi" in got, f"expected the commander, got {sorted(got)!r}"
+    assert "Joe Biden" not in got, f"expected no name away from 'commander', got {sorted(got)!r}"
+
+
+def test_candidates_scores_between_zero_and_one(index: Index) -> None:
+    for c in found(index, "how many were killed in Baghdad?"):
+        assert 0 < c.score <= 1 and 0 < c.support <= 1, (
+            f"expected scores in (0, 1], got {c.score}, {c.support}"
+        )
+
+
+def test_candidates_no_hits_no_candidates(index: Index) -> None:
+    q = analyse("how many were killed?", index)
+    assert candidates(q, index, []) == [], "expected no candidates without passages"

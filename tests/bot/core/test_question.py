@@ -1,0 +1,117 @@
+"""Question analysis: kind, focus words, counted noun, role, places, source; Slack markup cleaned."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.question import analyse, clean_question, detect_kind
+from index.store import Index
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("<@U123> how many were killed in Baghdad?", "how many were killed in Baghdad?"),
+        ("<!channel> what time was the strike?", "what time was the strike?"),
+        ("see <https://x.com/a|this story>: who?", "see this story: who?"),
+        ("see <https://x.com/a>", "see https://x.com/a"),
+        ("tom &amp; jerry &lt;3", "tom & jerry <3"),
+        ("what’s the “toll”?", 'what\'s the "toll"?'),
+        ("  how\tmany\n killed?  ", "how many killed?"),
+        ("how many\x00 were\x07 killed?", "how many were killed?"),
+        ("<!here> when?", "when?"),
+        ("<!channel>", ""),
+    ],
+)
+def test_clean_question_resolves_slack_markup(raw: str, clean: str) -> None:
+    assert clean_question(raw) == clean, f"{raw!r}: expected {clean!r}, got {clean_question(raw)!r}"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("how many were killed in Baghdad?", "number"),
+        ("what was the death toll?", "number"),
+        ("How old was William Rivers?", "number"),
+        ("what time was the strike?", "time"),
+        ("when was the attack on the base in Jordan?", "date"),
+        ("on what date did the strike happen?", "date"),
+        ("where did the strike happen?", "place"),
+        ("which neighbourhood was hit?", "place"),
+        ("which militia was behind the attack?", "organization"),
+        ("who was the commander killed in the strike?", "person"),
+        ("why did the US strike?", "other"),
+    ],
+)
+def test_detect_kind(question: str, kind: str) -> None:
+    assert detect_kind(question.lower()) == kind, (
+        f"{question!r}: expected {kind!r}, got {detect_kind(question)}"
+    )
+
+
+def names(index: Index, ids: list[str]) -> list[str]:
+    return [index.entities[e].name for e in ids]
+
+
+def test_analyse_place_constraint_not_focus(index: Index) -> None:
+    q = analyse("how many were killed in Baghdad?", index)
+    assert (q.kind, q.accept) == ("number", {"count"}), f"expected a count question, got {q.kind} {q.accept}"
+    assert names(index, q.places) == ["Baghdad"], f"expected place Baghdad, got {names(index, q.places)!r}"
+    assert "kill" in q.focus, f"expected 'kill' in focus, got {q.focus!r}"
+
+
+def test_analyse_modifier_place_is_not_constraint(index: Index) -> None:
+    q = analyse("How many US troops are in Iraq?", index)
+    assert q.counted == ["troop"], f"expected counted ['troop'], got {q.counted!r}"
+    assert names(index, q.places) == ["Iraq"], (
+        f"expected only Iraq as place (US modifies troops), got {q.places!r}"
+    )
+
+
+@pytest.mark.parametrize("spelling", ["Bagdad", "baghdad", "BAGHDAD"])
+def test_analyse_place_spellings(index: Index, spelling: str) -> None:
+    q = analyse(f"death toll in {spelling}?", index)
+    assert names(index, q.places) == ["Baghdad"], (
+        f"{spelling!r}: expected Baghdad, got {names(index, q.places)!r}"
+    )
+
+
+def test_analyse_counted_noun(index: Index) -> None:
+    q = analyse("how many rockets did the drone fire?", index)
+    assert q.counted == ["rocket"], f"expected counted ['rocket'], got {q.counted!r}"
+
+
+def test_analyse_people_is_not_counted_noun(index: Index) -> None:
+    q = analyse("how many people were killed?", index)
+    assert q.counted == [], f"expected nothing counted for 'people', got {q.counted!r}"
+
+
+def test_analyse_role(index: Index) -> None:
+    q = analyse("who was the commander killed in the strike?", index)
+    assert (q.kind, q.role) == ("person", "commander"), f"expected person/commander, got {q.kind}/{q.role}"
+
+
+def test_analyse_according_to_source(index: Index) -> None:
+    q = analyse("how many were killed according to US officials?", index)
+    assert q.according == ["us", "official"], f"expected ['us', 'official'], got {q.according!r}"
+
+
+def test_analyse_type_noun(index: Index) -> None:
+    q = analyse("which militia was behind the attack?", index)
+    assert q.type_noun == "militia", f"expected 'militia', got {q.type_noun!r}"
+
+
+def test_analyse_alias_question(index: Index) -> None:
+    q = analyse("what is Abu Baqir Al-Saadi's real name?", index)
+    assert q.alias, "expected an alias question"
+    assert names(index, q.entities) == ["Wissam Muhammad Sabir Al-Saadi"], f"got {names(index, q.entities)!r}"
+
+
+def test_analyse_unknown_name_reported(index: Index) -> None:
+    q = analyse("What is the capital of France?", index)
+    assert q.unknown == ["France"], f"expected France unknown to the corpus, got {q.unknown!r}"
+
+
+def test_analyse_us_pronoun_is_not_the_country(index: Index) -> None:
+    q = analyse("can you tell us how many were killed?", index)
+    assert not q.entities, f"expected no entity for the pronoun 'us', got {names(index, q.entities)!r}"
