@@ -216,8 +216,8 @@ def _task_build(args: dict[str, Any]) -> dict[str, Any]:
     index = Index(path)
     return {
         "seconds": seconds, "passages": len(index), "articles": len(index.articles),
-        "entities": len(index.meta["entities"]), "vocabulary": len(index.postings.vocab),
-        "file_mb": path.stat().st_size / 2**20, "built": index.meta["built"], "peak_mb": _peak_mb(),
+        "entities": len(index.meta.entities), "vocabulary": len(index.postings.vocab),
+        "file_mb": path.stat().st_size / 2**20, "built": index.meta.built, "peak_mb": _peak_mb(),
     }  # fmt: skip
 
 
@@ -244,7 +244,7 @@ def _task_answer(args: dict[str, Any]) -> dict[str, Any]:
     per_question = [median(latencies[i :: len(questions)]) for i in range(len(questions))]
     slowest = sorted(zip(per_question, questions, strict=True), reverse=True)[:5]
     return {
-        "load_s": load_s, "passages": len(index), "built": index.meta["built"],
+        "load_s": load_s, "passages": len(index), "built": index.meta.built,
         "first_pass_ms": first, "latencies_ms": latencies, "peak_after_list_mb": peak_after_list,
         "peak_mb": _peak_mb(), "slowest": [{"question": q, "p50_ms": ms} for ms, q in slowest],
     }  # fmt: skip
@@ -263,14 +263,15 @@ def _task_rank_bm25(args: dict[str, Any]) -> dict[str, Any]:
 
     index = _engine(args).index
     tokenized = [index.passage(i).search_terms() or ["\x00"] for i in range(len(index))]
-    bm25 = index.meta["bm25"]
+    bm25 = index.meta.bm25
+    assert bm25 is not None, "an index built by build() records its BM25 settings"
     model: BM25Plus | BM25Okapi | BM25L
-    if bm25["variant"] == "okapi":
-        model = BM25Okapi(tokenized, k1=bm25["k1"], b=bm25["b"])
-    elif bm25["variant"] == "l":
-        model = BM25L(tokenized, k1=bm25["k1"], b=bm25["b"], delta=bm25["delta"])
+    if bm25.variant == "okapi":
+        model = BM25Okapi(tokenized, k1=bm25.k1, b=bm25.b)
+    elif bm25.variant == "l":
+        model = BM25L(tokenized, k1=bm25.k1, b=bm25.b, delta=bm25.delta)
     else:
-        model = BM25Plus(tokenized, k1=bm25["k1"], b=bm25["b"], delta=bm25["delta"])
+        model = BM25Plus(tokenized, k1=bm25.k1, b=bm25.b, delta=bm25.delta)
     plain, postings, n_terms = [], [], []
     for question in args["questions"]:
         terms = query_terms(analyse(question, index), index)
@@ -406,7 +407,7 @@ def _seed_names(index_file: Path) -> dict[str, str]:
     from benchmarks.synthetic import replaceable_names
     from index.store import Index
 
-    entities = Index(index_file).meta["entities"]
+    entities = Index(index_file).meta.entities
     return replaceable_names((e["name"], e["kind"]) for e in entities)
 
 
@@ -559,7 +560,7 @@ def score_variant(
     answerable = [r for r in records if gold_docs(r)]
     for record in answerable:
         hits = retrieve(analyse(record["question"], index), index, k=max(ks))
-        ranked = [index.passage(n).doc_id for n, _ in hits]
+        ranked = [index.passage(hit.passage).doc_id for hit in hits]
         for key, value in retrieval_scores(ranked, gold_docs(record), ks).items():
             totals[key] = totals.get(key, 0.0) + value
     n = max(len(answerable), 1)

@@ -19,6 +19,7 @@ from pathlib import Path
 from index import bm25
 from index.articles import Article, CorpusError, article_files, load_sources, read_article
 from index.lexicon import load_lexicon
+from index.meta import ArticleInfo, Bm25Settings, IndexMeta
 from index.store import FORMAT_VERSION, Index, IndexFileError, save
 from index.terms import TermMaker, fold, tokenize
 
@@ -99,12 +100,12 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
     if path.is_file() and not rebuild:
         try:
             index = Index(path)
-            if index.meta.get("stat_signature") == quick or index.fingerprint == (
+            if index.meta.stat_signature == quick or index.fingerprint == (
                 current := fingerprint(options, files)
             ):
                 log.info(
                     "Loaded the index of %d passages from %d articles (spaCy: %s).",
-                    len(index), len(index.articles), index.meta.get("pipeline"),
+                    len(index), len(index.articles), index.meta.pipeline,
                 )  # fmt: skip
                 return index
             log.info("The corpus or settings changed since the index was built; rebuilding.")
@@ -173,38 +174,35 @@ def build(
         options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta,
     )  # fmt: skip
     per_article = Counter(p.doc_id for p in passages)
-    meta = {
-        "fingerprint": stamp,
-        "stat_signature": quick or stat_signature(options, files),
-        "pipeline": described,
-        "corpus": str(options.corpus),
-        "built": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "bm25": {
-            "variant": options.bm25_variant,
-            "k1": options.bm25_k1,
-            "b": options.bm25_b,
-            "delta": options.bm25_delta,
-        },
-        "reference_date": reference.isoformat() if reference else None,
-        "articles": [
-            {
-                "doc_id": a.doc_id,
-                "title": a.title,
-                "outlet": a.outlet,
-                "url": a.url,
-                "published": a.published.isoformat() if a.published else None,
-                "passages": per_article[a.doc_id],
-            }
+    meta = IndexMeta(
+        fingerprint=stamp,
+        stat_signature=quick or stat_signature(options, files),
+        pipeline=described,
+        corpus=str(options.corpus),
+        built=time.strftime("%Y-%m-%dT%H:%M:%S"),
+        bm25=Bm25Settings(
+            variant=options.bm25_variant, k1=options.bm25_k1, b=options.bm25_b, delta=options.bm25_delta
+        ),
+        reference_date=reference.isoformat() if reference else None,
+        articles=[
+            ArticleInfo(
+                doc_id=a.doc_id,
+                title=a.title,
+                outlet=a.outlet,
+                url=a.url,
+                published=a.published.isoformat() if a.published else None,
+                passages=per_article[a.doc_id],
+            )
             for a in articles
         ],
-        "entities": [e.model_dump() for e in entities],
-        "lemmas": lemmas,
-        "norms": norms,
-        "stops": sorted(STOP_WORDS),
-        "groups": groups,
-        "exclusive": exclusive,
-        "folded_titles": {a.doc_id: fold(a.title) for a in articles},
-    }
+        entities=[e.model_dump() for e in entities],
+        lemmas=lemmas,
+        norms=norms,
+        stops=sorted(STOP_WORDS),
+        groups=groups,
+        exclusive=exclusive,
+        folded_titles={a.doc_id: fold(a.title) for a in articles},
+    )
     save(options.index_file, meta, postings, passages)
     log.info(
         "Indexed %d passages from %d articles in %.1f s -> %s",

@@ -14,12 +14,13 @@ import tempfile
 import zipfile
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from index.bm25 import Postings
 from index.entities import Entity
+from index.meta import ArticleInfo, IndexMeta
 from index.passages import Passage
 from index.terms import TermMaker
 
@@ -30,20 +31,22 @@ class IndexFileError(Exception):
     """The index file is missing, unreadable or from another version; rebuilding fixes it."""
 
 
-def save(path: Path, meta: dict[str, Any], postings: Postings, passages: list[Passage]) -> None:
+def save(path: Path, meta: IndexMeta, postings: Postings, passages: list[Passage]) -> None:
     """Write the index atomically: readers never see a half-written file."""
     records = [p.model_dump_json().encode() for p in passages]
     offsets = np.zeros(len(records) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(r) for r in records])
     blob = np.frombuffer(b"".join(records), dtype=np.uint8)
-    meta = {**meta, "format": FORMAT_VERSION, "vocab": postings.vocab, "n_docs": postings.n_docs}
+    meta = meta.model_copy(
+        update={"format": FORMAT_VERSION, "vocab": postings.vocab, "n_docs": postings.n_docs}
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             np.savez(
                 handle,
-                meta=np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8),
+                meta=np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8),
                 ptr=postings.ptr,
                 docs=postings.docs,
                 weights=postings.weights,
@@ -57,18 +60,30 @@ def save(path: Path, meta: dict[str, Any], postings: Postings, passages: list[Pa
         raise
 
 
+def _read_meta(path: Path, raw: bytes) -> IndexMeta:
+    """The index's JSON document, refused when it comes from another format version."""
+    try:
+        meta = IndexMeta.model_validate_json(raw)
+    except ValidationError:
+        meta = None  # maybe another version's fields: say so when its format says so
+    found = meta.format if meta else json.loads(raw).get("format")
+    if found != FORMAT_VERSION:
+        raise IndexFileError(f"{path} is from another version of Crosscheck")
+    if meta is None:
+        raise IndexFileError(f"{path} cannot be read (its metadata does not match this version)")
+    return meta
+
+
 class Index:
     """A loaded index: search, passages, articles, entities and the term tables."""
 
     def __init__(self, path: Path) -> None:
         try:
             with np.load(path, allow_pickle=False) as data:
-                self.meta: dict[str, Any] = json.loads(data["meta"].tobytes())
-                if self.meta.get("format") != FORMAT_VERSION:
-                    raise IndexFileError(f"{path} is from another version of Crosscheck")
+                self.meta = _read_meta(path, data["meta"].tobytes())
                 self.postings = Postings(
-                    self.meta["vocab"], data["ptr"], data["docs"], data["weights"],
-                    data["constant"], int(self.meta["n_docs"]),
+                    self.meta.vocab, data["ptr"], data["docs"], data["weights"],
+                    data["constant"], self.meta.n_docs,
                 )  # fmt: skip
                 self._blob = data["passages"]
                 self._offsets = data["offsets"]
@@ -76,11 +91,11 @@ class Index:
             raise IndexFileError(f"{path} cannot be read ({exc})") from exc
         self.path = path
         self._passages: dict[int, Passage] = {}
-        self.term_maker = TermMaker(self.meta["lemmas"], self.meta["norms"], frozenset(self.meta["stops"]))
+        self.term_maker = TermMaker(self.meta.lemmas, self.meta.norms, frozenset(self.meta.stops))
 
     @property
     def fingerprint(self) -> str:
-        return str(self.meta["fingerprint"])
+        return self.meta.fingerprint
 
     def __len__(self) -> int:
         return len(self._offsets) - 1
@@ -94,12 +109,12 @@ class Index:
         return found
 
     @cached_property
-    def articles(self) -> dict[str, dict[str, Any]]:
-        return {a["doc_id"]: a for a in self.meta["articles"]}
+    def articles(self) -> dict[str, ArticleInfo]:
+        return {a.doc_id: a for a in self.meta.articles}
 
     @cached_property
     def entities(self) -> dict[str, Entity]:
-        return {e["id"]: Entity.model_validate(e) for e in self.meta["entities"]}
+        return {e["id"]: Entity.model_validate(e) for e in self.meta.entities}
 
     @cached_property
     def entity_keys(self) -> dict[str, str]:
@@ -109,7 +124,7 @@ class Index:
     @cached_property
     def groups(self) -> dict[str, list[list[str]]]:
         """Synonym groups: name -> phrases, each a list of terms."""
-        return self.meta["groups"]
+        return self.meta.groups
 
     @cached_property
     def groups_of_term(self) -> dict[str, list[str]]:

@@ -82,8 +82,8 @@ def source(index: Index, number: int, c: Candidate | None, score: float) -> Sour
     article = index.articles[p.doc_id]
     start, end = (c.mention.start, c.mention.end) if c else (0, 0)
     return Source(
-        doc_id=p.doc_id, title=article["title"], outlet=article.get("outlet"), url=article.get("url"),
-        published=article.get("published"), sentence=p.text, start=start, end=end,
+        doc_id=p.doc_id, title=article.title, outlet=article.outlet, url=article.url,
+        published=article.published, sentence=p.text, start=start, end=end,
         attribution=c.mention.attribution if c else None, score=round(min(1.0, max(0.0, score)), 3),
     )  # fmt: skip
 

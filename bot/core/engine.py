@@ -18,7 +18,7 @@ from bot.core import claims
 from bot.core.extract import candidates
 from bot.core.models import Answer
 from bot.core.question import TYPE_NOUNS, Question, analyse, clean_question
-from bot.core.retrieve import retrieve
+from bot.core.retrieve import Hit, retrieve
 from bot.settings import Settings, load_settings
 from index.build import BuildOptions, open_index
 from index.store import Index
@@ -104,9 +104,9 @@ class Engine:
             f"named={q.named_keys} soft={q.soft_places} dates={q.dates} zone={q.zone}",
             "passages:",
         ]
-        for n, score in hits[:8]:
-            p = self.index.passage(n)
-            lines.append(f"  {score:6.2f} {p.doc_id[:3]}#{p.i} {p.text[:110]}")
+        for hit in hits[:8]:
+            p = self.index.passage(hit.passage)
+            lines.append(f"  {hit.score:6.2f} {p.doc_id[:3]}#{p.i} {p.text[:110]}")
         lines.append("candidates:")
         for c in sorted(candidates(q, self.index, hits), key=lambda c: -c.score)[:15]:
             p = self.index.passage(c.passage)
@@ -131,9 +131,12 @@ class Engine:
         kept = claims.drop_subsumed_dates(list(groups), claims.best_scores(groups), groups, weaker=False)
         return {value: groups[value] for value in kept}
 
-    def _empty(self, q: Question, hits: list[tuple[int, float]], notices: list[str]) -> Answer:
-        top = hits[0][1] if hits else 1.0
-        closest = [claims.source(self.index, n, None, s / (top or 1.0)) for n, s in hits[:CLOSEST_PASSAGES]]
+    def _empty(self, q: Question, hits: list[Hit], notices: list[str]) -> Answer:
+        top = hits[0].score if hits else 1.0
+        closest = [
+            claims.source(self.index, h.passage, None, h.score / (top or 1.0))
+            for h in hits[:CLOSEST_PASSAGES]
+        ]
         return Answer(
             question=q.text, kind=q.kind, answers=[], conflict=False, closest=closest, notices=notices
         )

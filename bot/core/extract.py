@@ -24,6 +24,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from bot.core.question import Question
+from bot.core.retrieve import Hit
 from index.bm25 import idf_of
 from index.entities import name_key
 from index.lexicon import PERSON_TITLES, has_phrase, phrases, synonyms
@@ -124,7 +125,7 @@ class _Scorer:
         """The question's groups within lexicon [exclusive] sets, and all groups of those sets."""
         asked: set[str] = set()
         members: set[str] = set()
-        for group_set in self.index.meta.get("exclusive", {}).values():
+        for group_set in self.index.meta.exclusive.values():
             members.update(group_set)
             asked |= {g for t in self.q.focus for g in self.index.groups_of_term.get(t, []) if g in group_set}
             asked |= self.q.phrase_groups & set(group_set)
@@ -513,14 +514,15 @@ def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance
     return Candidate(passage=number, mention=m, score=support * relevance, support=support, place=None)
 
 
-def candidates(question: Question, index: Index, hits: list[tuple[int, float]]) -> list[Candidate]:
+def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candidate]:
     """Every mention of the retrieved passages that may answer the question, scored."""
     if not hits:
         return []
     scorer = _Scorer(question, index)
-    top = hits[0][1] or 1.0
+    top = hits[0].score or 1.0
     found: list[Candidate] = []
-    for number, score in hits:
+    for hit in hits:
+        number, score = hit.passage, hit.score
         p = index.passage(number)
         relevance = 0.5 + 0.5 * max(0.0, score) / top
         if question.speaker:

@@ -216,7 +216,7 @@ def analyse(raw: str, index: Index) -> Question:
                     counted = [terms[i - 1]]
                 break
     exclusive_terms = {
-        t for members in index.meta.get("exclusive", {}).values() for g in members
+        t for members in index.meta.exclusive.values() for g in members
         for phrase in index.groups.get(g, []) if len(phrase) == 1 for t in phrase
     }  # fmt: skip
     # "how many injuries": the word is what happened, not what is counted.
@@ -357,7 +357,7 @@ def _dates(lowered: str, index: Index) -> list[str]:
 
     from index.normalize import month_day
 
-    reference = index.meta.get("reference_date")
+    reference = index.meta.reference_date
     base = date.fromisoformat(reference) if reference else None
     found = []
     for match in QUESTION_DATE_RE.finditer(lowered):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core.question import Question
 from index.lexicon import phrases, synonyms
 from index.store import Index
@@ -11,6 +13,14 @@ SYNONYM_WEIGHT = 0.5
 # ("killed"), which then stand in for it almost fully.
 STAND_IN_WEIGHT = 0.9
 DEFAULT_TOP_K = 100
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A retrieved passage: its number in the index and its BM25 score."""
+
+    passage: int
+    score: float
 
 
 def query_terms(question: Question, index: Index) -> dict[str, float]:
@@ -29,6 +39,6 @@ def query_terms(question: Question, index: Index) -> dict[str, float]:
     return weights
 
 
-def retrieve(question: Question, index: Index, k: int = DEFAULT_TOP_K) -> list[tuple[int, float]]:
+def retrieve(question: Question, index: Index, k: int = DEFAULT_TOP_K) -> list[Hit]:
     """The k passages that best match the question, best first, with their BM25 scores."""
-    return index.postings.top(query_terms(question, index), k)
+    return [Hit(n, score) for n, score in index.postings.top(query_terms(question, index), k)]

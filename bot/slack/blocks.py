@@ -10,11 +10,12 @@ terminal (bot/wording.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from bot.core.models import Answer, Claim, Source
 from bot.wording import count_phrase, headline
+from index.meta import ArticleInfo
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_TEXT_LIMIT = 3000  # characters in one section's or context element's text
@@ -283,13 +284,13 @@ def answer_pages(
     ]
 
 
-def sources_message(articles: Iterable[Mapping[str, Any]]) -> Message:
+def sources_message(articles: Iterable[ArticleInfo]) -> Message:
     """The articles answers come from: title (linked where a URL is known), outlet and date."""
     items = list(articles)
     entries = [(f"Crosscheck answers from these {count_phrase(len(items), 'article')}:", 0)]
     for article in items:
-        line = "• " + _link(article.get("url"), _clip(str(article.get("title") or article.get("doc_id"))))
-        meta = ", ".join(str(x) for x in (article.get("outlet"), article.get("published")) if x)
+        line = "• " + _link(article.url, _clip(article.title or article.doc_id))
+        meta = ", ".join(x for x in (article.outlet, article.published) if x)
         if meta:
             line += f" — {mrkdwn_escape(_clip(meta))}"
         entries.append((line, 1))

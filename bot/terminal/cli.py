@@ -187,10 +187,8 @@ def _text(engine: Engine, result) -> str:
 
 def sources(engine: Engine) -> int:
     for article in engine.index.articles.values():
-        meta = ", ".join(
-            x for x in (article.get("outlet"), article.get("published"), article.get("url")) if x
-        )
-        print(f"{article['doc_id']}  {article['title']}" + (f"  [{meta}]" if meta else ""))
+        meta = ", ".join(x for x in (article.outlet, article.published, article.url) if x)
+        print(f"{article.doc_id}  {article.title}" + (f"  [{meta}]" if meta else ""))
     return EXIT_OK
 
 
@@ -200,11 +198,11 @@ def index_command(engine: Engine, args: argparse.Namespace) -> int:
     if args.index_command == "build":
         index = open_index(engine.options, rebuild=True)
         print(f"Built {index.path}: {len(index)} passages from {len(index.articles)} articles "
-              f"({index.meta['pipeline']}).")  # fmt: skip
+              f"({index.meta.pipeline}).")  # fmt: skip
         return EXIT_OK
     index = engine.index
     if args.index_command == "info":
-        meta = index.meta
+        meta = index.meta.model_dump(mode="json")
         print(json.dumps({k: meta[k] for k in ("corpus", "built", "pipeline", "bm25", "reference_date")}
                          | {"passages": len(index), "articles": len(index.articles), "file": str(index.path)},
                          indent=2))  # fmt: skip

@@ -50,8 +50,8 @@ def _enable_history() -> None:
 def _sources(engine: Engine) -> str:
     lines = []
     for article in engine.index.articles.values():
-        extra = ", ".join(x for x in (article.get("outlet"), article.get("published")) if x)
-        lines.append(f"  {article['doc_id']}  {article['title']}" + (f" ({extra})" if extra else ""))
+        extra = ", ".join(x for x in (article.outlet, article.published) if x)
+        lines.append(f"  {article.doc_id}  {article.title}" + (f" ({extra})" if extra else ""))
     return f"{len(lines)} articles:\n" + "\n".join(lines)
 
 

@@ -231,7 +231,7 @@ def test_seed_index_has_no_boilerplate(index: Index) -> None:
 
 
 def test_seed_index_outlets_from_text_and_sidecar(index: Index) -> None:
-    outlets = {doc_id[:3]: article["outlet"] for doc_id, article in index.articles.items()}
+    outlets = {doc_id[:3]: article.outlet for doc_id, article in index.articles.items()}
     assert outlets["001"] == "USNewsMag.com", f"expected 'USNewsMag.com', got {outlets['001']!r}"
     assert outlets["004"] == "Asianet Newsable", f"expected 'Asianet Newsable', got {outlets['004']!r}"
 

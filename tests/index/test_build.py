@@ -143,7 +143,7 @@ def test_build_odd_encodings_and_broken_config(
     options = BuildOptions(corpus=corpus, config_dir=config, index_dir=tmp_path / "index")
     with caplog.at_level(logging.WARNING):
         index = open_index(options)
-    titles = {doc_id: a["title"] for doc_id, a in index.articles.items()}
+    titles = {doc_id: a.title for doc_id, a in index.articles.items()}
     expected = {"cp1252": "Windows report", "utf16": "UTF-16 report", "utf8bom": "BOM report"}
     assert titles == expected, f"expected {expected!r}, got {titles!r}"
     body = "Officials said three people were killed in Baghdad's Mashtal neighbourhood — at a café."

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from index import bm25
+from index.meta import ArticleInfo, IndexMeta
 from index.passages import Passage
 from index.store import FORMAT_VERSION, Index, IndexFileError, save
 from index.terms import tokenize
@@ -26,15 +27,15 @@ def passage(i: int, text: str) -> Passage:
     )  # fmt: skip
 
 
-META = {
-    "fingerprint": "abc",
-    "articles": [{"doc_id": "a", "title": "A", "outlet": None, "url": None, "published": None}],
-    "entities": [],
-    "lemmas": {"killed": "kill"},
-    "norms": {},
-    "stops": ["the"],
-    "groups": {"kill": [["kill"], ["die"]]},
-}
+META = IndexMeta(
+    fingerprint="abc",
+    articles=[ArticleInfo(doc_id="a", title="A", outlet=None, url=None, published=None)],
+    entities=[],
+    lemmas={"killed": "kill"},
+    norms={},
+    stops=["the"],
+    groups={"kill": [["kill"], ["die"]]},
+)
 
 
 @pytest.fixture
@@ -51,7 +52,7 @@ def test_save_load_round_trip(saved: Path) -> None:
     assert len(index) == 2, f"expected 2 passages, got {len(index)}"
     assert index.passage(1).text == TEXTS[1], f"expected {TEXTS[1]!r}, got {index.passage(1).text!r}"
     assert index.fingerprint == "abc", f"expected fingerprint 'abc', got {index.fingerprint!r}"
-    assert index.articles["a"]["title"] == "A", f"expected article 'a' titled 'A', got {index.articles!r}"
+    assert index.articles["a"].title == "A", f"expected article 'a' titled 'A', got {index.articles!r}"
     assert index.groups_of_term == {"kill": ["kill"], "die": ["kill"]}, f"got {index.groups_of_term!r}"
     top = index.postings.top({"baghdad": 1.0}, 5)
     assert [d for d, _ in top] == [0], f"expected passage 0 for 'baghdad', got {top!r}"

@@ -22,18 +22,18 @@ def test_retrieve_best_first_and_holding_query_terms(index: Index) -> None:
     q = analyse("what happened in the Mashtal neighbourhood?", index)
     hits = retrieve(q, index)
     assert hits, "expected passages for a question about the strike"
-    scores = [s for _, s in hits]
+    scores = [hit.score for hit in hits]
     assert scores == sorted(scores, reverse=True), f"expected best first, got {scores!r}"
     terms = set(query_terms(q, index))
-    for n, _ in hits:
+    for n in (hit.passage for hit in hits):
         held = terms & set(index.passage(n).terms)
         assert held, f"expected passage {n} to hold a query term, got {index.passage(n).text!r}"
-    assert "Mashtal" in index.passage(hits[0][0]).text, "expected a Mashtal passage first"
+    assert "Mashtal" in index.passage(hits[0].passage).text, "expected a Mashtal passage first"
 
 
 def test_retrieve_spelling_variants_find_same_passages(index: Index) -> None:
-    british = {n for n, _ in retrieve(analyse("Mashtal neighbourhood", index), index)}
-    american = {n for n, _ in retrieve(analyse("Mashtal neighborhood", index), index)}
+    british = {hit.passage for hit in retrieve(analyse("Mashtal neighbourhood", index), index)}
+    american = {hit.passage for hit in retrieve(analyse("Mashtal neighborhood", index), index)}
     assert british == american, "expected neighbourhood and neighborhood to retrieve the same passages"
 
 

@@ -15,6 +15,7 @@ from slack_sdk.models.blocks import ActionsBlock, Block, ButtonElement
 from bot.core.engine import Engine
 from bot.core.models import Answer, Claim, Source
 from bot.slack import blocks
+from index.meta import ArticleInfo
 
 URL = "https://news.example.com/baghdad?id=7&lang=en"
 
@@ -388,14 +389,8 @@ def test_no_answer_says_so_with_the_closest_passages() -> None:
 
 def test_sources_message_lists_title_link_outlet_and_date() -> None:
     articles = [
-        {
-            "doc_id": "a",
-            "title": "Strike in Baghdad",
-            "outlet": "Reuters",
-            "url": URL,
-            "published": "2024-02-08",
-        },
-        {"doc_id": "b", "title": "Second <story>", "outlet": None, "url": None, "published": None},
+        ArticleInfo(doc_id="a", title="Strike in Baghdad", outlet="Reuters", url=URL, published="2024-02-08"),
+        ArticleInfo(doc_id="b", title="Second <story>", outlet=None, url=None, published=None),
     ]
     message = blocks.sources_message(articles)
     shown = all_text(message)
@@ -407,7 +402,8 @@ def test_sources_message_lists_title_link_outlet_and_date() -> None:
 
 def test_sources_message_with_thousands_of_articles_holds_the_limits() -> None:
     articles = [
-        {"doc_id": str(n), "title": "A long title " * 8, "url": f"https://x.example/{n}"} for n in range(3000)
+        ArticleInfo(doc_id=str(n), title="A long title " * 8, url=f"https://x.example/{n}")
+        for n in range(3000)
     ]
     message = blocks.sources_message(articles)
     parsed(message)

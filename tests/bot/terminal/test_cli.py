@@ -344,3 +344,14 @@ def test_cli_unknown_command_is_usage_error(capsys: pytest.CaptureFixture) -> No
     with pytest.raises(SystemExit) as raised:
         main(["frobnicate"])
     assert raised.value.code == EXIT_USAGE, f"expected exit code 2, got {raised.value.code}"
+
+
+@pytest.mark.parametrize("command", [["bench", "--quick"], ["eval", "questions.jsonl"]])
+def test_cli_development_commands_outside_a_checkout_say_so(
+    command: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # An installed wheel has no benchmarks/ next to bot/: the project root then holds none.
+    monkeypatch.setattr("bot.terminal.cli.PROJECT_ROOT", tmp_path)
+    assert main(command) == EXIT_USAGE, f"expected exit {EXIT_USAGE} for {command}"
+    err = capsys.readouterr().err
+    assert "development command" in err and "checkout" in err, f"expected the reason, got {err!r}"
