@@ -74,8 +74,9 @@ def _closeness(distance: int, reach: float = 4.0) -> float:
     return 1.0 / (1.0 + distance / reach)
 
 
-class _Scorer:
-    """Scores the mentions of one question against passages."""
+class _Proximity:
+    """How near the question's words are to a mention: the weights, anchors and closeness
+    every score starts from."""
 
     def __init__(self, question: Question, index: Index) -> None:
         self.q = question
@@ -192,6 +193,10 @@ class _Scorer:
             anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")
         return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
 
+
+class _NumberGates(_Proximity):
+    """Whether a number counts what is asked: its counted noun, and the predicate it is bound to."""
+
     def counted_match(self, p: Passage, m: Mention) -> bool | None:
         """Does the number count what the question counts? None when the text does not say."""
         if not self.q.counted:
@@ -249,6 +254,23 @@ class _Scorer:
                 nearest = (d, groups)
         return nearest is not None and bool(nearest[1] & asked)
 
+    def number_factor(self, p: Passage) -> float:
+        """A sentence without the count the question names ("the 85 targets") is about
+        something else, most likely."""
+        if not self.q.numbers:
+            return 1.0
+        counts = {float(o.value) for o in p.mentions if o.kind == "count"}
+        return 1.0 if counts & set(self.q.numbers) else OTHER_NUMBER_FACTOR
+
+    def age_ok(self, m: Mention) -> bool:
+        """An age answers "how old is X" only when it is X's age."""
+        people = [e for e in self.q.entities if self.entities[e].kind == "person"]
+        return not people or m.of in people
+
+
+class _NameGates(_Proximity):
+    """Whether a name holds the role or type asked about, in the discourse of the organization asked about."""
+
     def role_ok(self, p: Passage, m: Mention) -> bool:
         """Is the name next to the role or type asked for, with no other name closer to it?"""
         wanted = self.q.role if m.kind == "person" else self.q.type_noun
@@ -282,6 +304,32 @@ class _Scorer:
             if d <= limit and all(self.distance(p, o, j) >= d for o in others):
                 return True
         return False
+
+    def in_discourse(self, number: int, p: Passage) -> bool:
+        """Does the organization a role question names appear in the sentence or just before it?
+
+        "Who leads the Houthis" is not answered by "Its leader Ahmad al-Hamidawi" in an article
+        about Kataib Hezbollah; "who is the leader of Kataib Hezbollah" is, since the group was
+        named a few sentences earlier.
+        """
+        wanted = [e for e in self.q.entities if self.entities[e].kind in ("org", "norp")]
+        if not wanted:
+            return True
+        for back in range(0, DISCOURSE_WINDOW + 1):
+            if number - back < 0:
+                break
+            earlier = self.index.passage(number - back)
+            if earlier.doc_id != p.doc_id:
+                break
+            if any(o.value in wanted for o in earlier.mentions):
+                return True
+            if any(key in earlier.terms for e in wanted for key in self.entities[e].keys):
+                return True  # "for Iraqi Prime Minister X": the demonym went with the title
+        return False
+
+
+class _PlaceGates(_Proximity):
+    """Whether a mention fits the places asked about, and a place answer is where rather than who."""
 
     def place_factor(self, p: Passage, m: Mention) -> tuple[float, str | None]:
         """0 when the mention is tied to a place the question rules out; else how well it fits."""
@@ -326,6 +374,10 @@ class _Scorer:
                 return False
         return True
 
+
+class _SourceGates(_Proximity):
+    """Whether a mention comes from the source, speaker, zone and day the question names."""
+
     def source_ok(self, m: Mention) -> bool:
         """Is the mention attributed to the source the question names, if it names one?"""
         if not self.q.according:
@@ -344,41 +396,11 @@ class _Scorer:
             return m.said_with == self.q.speech or m.said_with in synonyms(self.q.speech, self.index)
         return True
 
-    def in_discourse(self, number: int, p: Passage) -> bool:
-        """Does the organization a role question names appear in the sentence or just before it?
-
-        "Who leads the Houthis" is not answered by "Its leader Ahmad al-Hamidawi" in an article
-        about Kataib Hezbollah; "who is the leader of Kataib Hezbollah" is, since the group was
-        named a few sentences earlier.
-        """
-        wanted = [e for e in self.q.entities if self.entities[e].kind in ("org", "norp")]
-        if not wanted:
-            return True
-        for back in range(0, DISCOURSE_WINDOW + 1):
-            if number - back < 0:
-                break
-            earlier = self.index.passage(number - back)
-            if earlier.doc_id != p.doc_id:
-                break
-            if any(o.value in wanted for o in earlier.mentions):
-                return True
-            if any(key in earlier.terms for e in wanted for key in self.entities[e].keys):
-                return True  # "for Iraqi Prime Minister X": the demonym went with the title
-        return False
-
     def zone_ok(self, m: Mention) -> bool:
         """For "what time ... in GMT": a time in that zone (no zone given counts as local)."""
         if m.kind != "time" or not self.q.zone:
             return True
         return (m.qualifier or "local") == self.q.zone
-
-    def number_factor(self, p: Passage) -> float:
-        """A sentence without the count the question names ("the 85 targets") is about
-        something else, most likely."""
-        if not self.q.numbers:
-            return 1.0
-        counts = {float(o.value) for o in p.mentions if o.kind == "count"}
-        return 1.0 if counts & set(self.q.numbers) else OTHER_NUMBER_FACTOR
 
     def date_factor(self, p: Passage) -> float:
         """A sentence dated to another day than the one the question names is about another event."""
@@ -389,9 +411,10 @@ class _Scorer:
             return 1.0
         return 1.0 if days & set(self.q.dates) else OTHER_DAY_FACTOR
 
-    def age_ok(self, m: Mention) -> bool:
-        people = [e for e in self.q.entities if self.entities[e].kind == "person"]
-        return not people or m.of in people
+
+class _Scorer(_NumberGates, _NameGates, _PlaceGates, _SourceGates):
+    """Scores the mentions of one question against passages: closeness (_Proximity) and the
+    gates and factors of each concept. `candidates` below decides which apply to a mention."""
 
 
 COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "under", "on", "at"}

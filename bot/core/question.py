@@ -198,61 +198,15 @@ def analyse(raw: str, index: Index) -> Question:
     places = [p for p in places if p not in excluded]
     soft_places = [p for p in soft_places if p not in excluded]
     place_terms = [t for e in places for t in maker.terms(index.entities[e].name)]
-    counted: list[str] = []
-    for i, low in enumerate(lowers):
-        if (
-            kind == "number"
-            and low in ("many", "much", "of")
-            and i > 0
-            and lowers[i - 1] in ("how", "number")
-        ):
-            counted = _noun_run(words, terms, i + 1, consumed, maker)
-            break
-    if kind == "number" and not counted:
-        # "US troop numbers", "the death toll": the word before the count word
-        for i, low in enumerate(lowers):
-            if low in ("numbers", "number", "count", "tally", "total", "figures") and i > 0:
-                if i not in consumed and not maker.is_stop(words[i - 1]) and (i - 1) not in consumed:
-                    counted = [terms[i - 1]]
-                break
-    exclusive_terms = {
-        t for members in index.meta.exclusive.values() for g in members
-        for phrase in index.groups.get(g, []) if len(phrase) == 1 for t in phrase
-    }  # fmt: skip
-    # "how many injuries": the word is what happened, not what is counted.
-    counted = [
-        c for c in counted
-        if c not in GENERIC_COUNTED and c not in exclusive_terms and c != "time"
-        and (index.postings.has(c) or c in index.groups_of_term)
-    ]  # fmt: skip
+    exclusive_terms = _exclusive_terms(index)
+    counted = _counted(kind, words, terms, lowers, consumed, index, exclusive_terms)
     type_noun = (
         _type_noun(words, terms, lowers, consumed, maker)
         if kind in ("place", "organization", "other")
         else None
     )
-    role = None
-    if kind in ("person", "other"):
-        role = next(
-            (terms[i] for i in range(len(words)) if terms[i] in ROLE_NOUNS and i not in consumed), None
-        )
-        if role is None and "head" in terms:
-            role = "leader"  # "who heads X"
-        if role in GENERIC_ROLES:
-            role = None
-
-    focus: list[str] = []
-    missing: list[str] = []
-    unknown: list[str] = []
-    for i, (word, term) in enumerate(zip(words, terms, strict=True)):
-        if i in consumed or maker.is_stop(word) or term in QUESTION_WORDS or term == type_noun:
-            continue
-        if term in GENERIC_COUNTED:
-            continue
-        if not index.postings.has(term) and term not in index.groups_of_term:
-            (unknown if word.text[:1].isupper() and i > 0 else missing).append(word.text)
-            continue
-        if term not in focus:
-            focus.append(term)
+    role = _role(terms, consumed) if kind in ("person", "other") else None
+    focus, missing, unknown = _focus(words, terms, consumed, type_noun, index)
     speaker = kind in ("person", "organization") and any(
         terms[i] in SPEECH and i not in consumed for i in range(len(words))
     )
@@ -266,15 +220,7 @@ def analyse(raw: str, index: Index) -> Question:
         speaker_entities = [e for lo, e in entity_starts if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
 
-    accept = {
-        "number": {"count"}, "date": {"date"}, "time": {"time"}, "place": {"place"},
-        "organization": {"org"}, "person": {"person"} if role else {"person", "org"},
-        "other": {"person", "org", "place", "other"},
-    }[kind]  # fmt: skip
-    if kind == "number" and re.search(r"\bhow old\b|\bage of\b|\bages?\b", lowered):
-        accept = {"age"}
-    if kind == "person" and any(t in exclusive_terms for t in focus):
-        accept = {"person"}  # organizations are not killed or wounded
+    accept = _accept(kind, role, lowered, focus, exclusive_terms)
     # "where in Baghdad", "what base in Jordan": the answer lies inside the place named.
     inside = kind == "place" and (
         bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
@@ -293,6 +239,93 @@ def analyse(raw: str, index: Index) -> Question:
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
     )  # fmt: skip
+
+
+def _exclusive_terms(index: Index) -> set[str]:
+    """One-word entries of the groups in lexicon [exclusive] sets: "kill", "injure", ..."""
+    return {
+        t for members in index.meta.exclusive.values() for g in members
+        for phrase in index.groups.get(g, []) if len(phrase) == 1 for t in phrase
+    }  # fmt: skip
+
+
+def _counted(
+    kind: Kind, words: list[Token], terms: list[str], lowers: list[str], consumed: set[int], index: Index,
+    exclusive_terms: set[str],
+) -> list[str]:  # fmt: skip
+    """What a number question counts: "how many rockets" -> [rocket], "US troop numbers" -> [troop]."""
+    maker = index.term_maker
+    counted: list[str] = []
+    for i, low in enumerate(lowers):
+        if (
+            kind == "number"
+            and low in ("many", "much", "of")
+            and i > 0
+            and lowers[i - 1] in ("how", "number")
+        ):
+            counted = _noun_run(words, terms, i + 1, consumed, maker)
+            break
+    if kind == "number" and not counted:
+        # "US troop numbers", "the death toll": the word before the count word
+        for i, low in enumerate(lowers):
+            if low in ("numbers", "number", "count", "tally", "total", "figures") and i > 0:
+                if i not in consumed and not maker.is_stop(words[i - 1]) and (i - 1) not in consumed:
+                    counted = [terms[i - 1]]
+                break
+    # "how many injuries": the word is what happened, not what is counted.
+    return [
+        c for c in counted
+        if c not in GENERIC_COUNTED and c not in exclusive_terms and c != "time"
+        and (index.postings.has(c) or c in index.groups_of_term)
+    ]  # fmt: skip
+
+
+def _role(terms: list[str], consumed: set[int]) -> str | None:
+    """The role a person question asks about: "who was the commander" -> commander."""
+    role = next((terms[i] for i in range(len(terms)) if terms[i] in ROLE_NOUNS and i not in consumed), None)
+    if role is None and "head" in terms:
+        role = "leader"  # "who heads X"
+    if role in GENERIC_ROLES:
+        role = None
+    return role
+
+
+def _focus(
+    words: list[Token], terms: list[str], consumed: set[int], type_noun: str | None, index: Index
+) -> tuple[list[str], list[str], list[str]]:
+    """The content terms the answer must sit near, and the words the coverage never uses:
+    (focus, missing content words, unknown names)."""
+    maker = index.term_maker
+    focus: list[str] = []
+    missing: list[str] = []
+    unknown: list[str] = []
+    for i, (word, term) in enumerate(zip(words, terms, strict=True)):
+        if i in consumed or maker.is_stop(word) or term in QUESTION_WORDS or term == type_noun:
+            continue
+        if term in GENERIC_COUNTED:
+            continue
+        if not index.postings.has(term) and term not in index.groups_of_term:
+            (unknown if word.text[:1].isupper() and i > 0 else missing).append(word.text)
+            continue
+        if term not in focus:
+            focus.append(term)
+    return focus, missing, unknown
+
+
+def _accept(
+    kind: Kind, role: str | None, lowered: str, focus: list[str], exclusive_terms: set[str]
+) -> set[str]:
+    """The mention kinds that can answer a question of this kind."""
+    accept = {
+        "number": {"count"}, "date": {"date"}, "time": {"time"}, "place": {"place"},
+        "organization": {"org"}, "person": {"person"} if role else {"person", "org"},
+        "other": {"person", "org", "place", "other"},
+    }[kind]  # fmt: skip
+    if kind == "number" and re.search(r"\bhow old\b|\bage of\b|\bages?\b", lowered):
+        accept = {"age"}
+    if kind == "person" and any(t in exclusive_terms for t in focus):
+        accept = {"person"}  # organizations are not killed or wounded
+    return accept
 
 
 EXCEPT_RE = re.compile(r"\b(besides|other than|apart from|except|excluding|aside from|beyond)\b")
