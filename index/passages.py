@@ -13,6 +13,7 @@ import bisect
 import itertools
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -229,6 +230,7 @@ class Builder:
         reference: date | None,
         state: _ArticleState,
     ) -> dict:
+        """One sentence as a passage record: terms, positions, sources, value and name mentions."""
         text = sent.text.rstrip()
         base = sent.start_char
         tokens = tokenize(text)
@@ -247,34 +249,33 @@ class Builder:
         ranges = insertions(tokens, name_ends)
         pos, depth = positions(len(tokens), ranges)
         lemmas = [t if t else "" for t in terms]
-        cues = attribution.find_cues(text, tokens, lemmas)
-        resolved_cues = []
-        source_refs: list[dict] = []
-        for cue in cues:
-            source = cue.source
-            spoken = cue.source
-            if cue.pronoun:
-                source = state.last_source
-            if source and not cue.pronoun:
-                state.last_source = source
-            resolved_cues.append(cue._replace(source=source))
-            if source and spoken:
-                at = text.find(spoken)
-                start, end = (at, at + len(spoken)) if at >= 0 else (0, 0)
-                source_refs.append(dict(tok=cue.tok, start=start, end=end, text=source, verb=lemmas[cue.tok]))
-        first_word = next((k for k, t in enumerate(tokens) if t.kind != "punct"), 0)
-        inherited_source = state.last_source if (not cues and quoted and quoted[first_word]) else None
-        if inherited_source:  # a quote running on from an earlier paragraph
-            source_refs.append(dict(tok=0, start=0, end=0, text=inherited_source, verb="say"))
+        cues, source_refs, inherited_source = _sources(text, tokens, lemmas, quoted, state)
+        here = _Sentence(text, tokens, [t.text.lower() for t in tokens], quoted, pos, depth, lemmas, cues,
+                         inherited_source)  # fmt: skip
+        mentions = self._value_mentions(here, sent, names, tok_range, base, reference)
+        first_occurrence = len(self.occurrences)
+        for span, lo, hi, ner_label in names:
+            self._add_name(here, mentions, span, lo, hi, ner_label)
+        self._opener_alias(here, first_occurrence, state)
+        for capital, lo, hi in _capitals(tokens, here.lowered):
+            self._add_name(
+                here, mentions, capital, lo, hi, "GPE"
+            )  # "the Iraqi capital" is the city, as a place
+        mentions.sort(key=lambda m: m["tok"])
+        _attach_ages(mentions)
+        return dict(
+            doc_id=article.doc_id, i=index, para=para_index,
+            start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
+            text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
+            mentions=mentions, places=[],
+            sources=source_refs,
+        )  # fmt: skip
 
-        def attribution_at(tok: int) -> str | None:
-            cue = attribution.source_for(resolved_cues, tok, pos)
-            return cue.source if cue else inherited_source
-
-        def verb_at(tok: int) -> str | None:
-            cue = attribution.source_for(resolved_cues, tok, pos)
-            return lemmas[cue.tok] if cue else None
-
+    def _value_mentions(
+        self, here: _Sentence, sent: Span, names: list[tuple[str, int, int, str | None]],
+        tok_range: Callable[[int, int], tuple[int, int]], base: int, reference: date | None,
+    ) -> list[dict]:  # fmt: skip
+        """Counts, dates and times the pipeline found in the sentence, outside names ("Tower 22")."""
         mentions: list[dict] = []
         for ent in sent.ents:
             kind = {"COUNT": "count", "CARDINAL": "count", "DATE": "date", "TIME": "time"}.get(ent.label_)
@@ -283,68 +284,52 @@ class Builder:
             lo, hi = tok_range(ent.start_char, ent.end_char)
             if any(lo < n_hi and n_lo < hi for _, n_lo, n_hi, _ in names):
                 continue  # "Tower 22": a number inside a name
-            mention = self._value_mention(kind, ent, tokens, lo, hi, base, reference, quoted)
+            mention = self._value_mention(kind, ent, here.tokens, lo, hi, base, reference, here.quoted)
             if mention is None:
                 continue
             mention.update(
-                tok=lo, tok_end=hi, attribution=attribution_at(lo), said_with=verb_at(lo), depth=depth[lo]
-            )
-            mentions.append(mention)
-        place_refs: list[dict] = []
-        passage_number = len(self.passages)
-        lowered = [t.text.lower() for t in tokens]
-        first_occurrence = len(self.occurrences)
-
-        def add_name(span: str, lo: int, hi: int, ner_label: str | None) -> None:
-            """Record a name: its occurrence (for typing across the corpus) and its mention."""
-            votes, locative = entities.evidence(lowered, lo, hi, ner_label)
-            nouns = entities.type_nouns(lowered, lo, hi)
-            occurrence = entities.Occurrence(
-                passage=passage_number,
-                mention=len(mentions),
-                text=span,
-                votes=votes,
-                types={self.term_maker.term(Token(w, 0, len(w), "word")) for w in nouns},
-            )
-            self._aliases(occurrence, tokens, lo, hi, text)
-            mention = dict(
-                kind="other", start=tokens[lo].start, end=tokens[hi - 1].end, tok=lo, tok_end=hi,
-                text=text[tokens[lo].start : tokens[hi - 1].end], value="", quoted=bool(quoted[lo]),
-                attribution=attribution_at(lo), said_with=verb_at(lo), depth=depth[lo], locative=locative,
+                tok=lo, tok_end=hi, attribution=here.attribution_at(lo), said_with=here.verb_at(lo),
+                depth=here.depth[lo],
             )  # fmt: skip
-            if lo > 0 and lowered[lo - 1] in DIRECTIONS:
-                mention["direction_start"] = tokens[lo - 1].start  # "southern Iraq", if a place
-            self.occurrences.append(occurrence)
-            self.occurrence_mentions.append(mention)
             mentions.append(mention)
+        return mentions
 
-        for span, lo, hi, ner_label in names:
-            add_name(span, lo, hi, ner_label)
-        lowered_words = [w for w in lowered if w.isalpha()]
+    def _add_name(
+        self, here: _Sentence, mentions: list[dict], span: str, lo: int, hi: int, ner_label: str | None
+    ) -> None:
+        """Record a name: its occurrence (for typing across the corpus) and its mention."""
+        tokens, lowered, text = here.tokens, here.lowered, here.text
+        votes, locative = entities.evidence(lowered, lo, hi, ner_label)
+        nouns = entities.type_nouns(lowered, lo, hi)
+        occurrence = entities.Occurrence(
+            passage=len(self.passages),  # the passage being built is appended next
+            mention=len(mentions),
+            text=span,
+            votes=votes,
+            types={self.term_maker.term(Token(w, 0, len(w), "word")) for w in nouns},
+        )
+        self._aliases(occurrence, tokens, lo, hi, text)
+        mention = dict(
+            kind="other", start=tokens[lo].start, end=tokens[hi - 1].end, tok=lo, tok_end=hi,
+            text=text[tokens[lo].start : tokens[hi - 1].end], value="", quoted=bool(here.quoted[lo]),
+            attribution=here.attribution_at(lo), said_with=here.verb_at(lo), depth=here.depth[lo],
+            locative=locative,
+        )  # fmt: skip
+        if lo > 0 and lowered[lo - 1] in DIRECTIONS:
+            mention["direction_start"] = tokens[lo - 1].start  # "southern Iraq", if a place
+        self.occurrences.append(occurrence)
+        self.occurrence_mentions.append(mention)
+        mentions.append(mention)
+
+    def _opener_alias(self, here: _Sentence, first_occurrence: int, state: _ArticleState) -> None:
+        """ "Also known as the Hezbollah Brigades": another name of the previous sentence's subject."""
+        lowered_words = [w for w in here.lowered if w.isalpha()]
         opener = lowered_words[:3] == ["also", "known", "as"] or lowered_words[:2] == ["known", "as"]
         sentence_names = self.occurrences[first_occurrence:]
         if opener and sentence_names and state.last_subject:
-            sentence_names[0].alias_texts.append(state.last_subject)  # "Also known as the Hezbollah Brigades"
+            sentence_names[0].alias_texts.append(state.last_subject)
         if sentence_names:
             state.last_subject = sentence_names[0].text
-        for capital, lo, hi in _capitals(tokens, lowered):
-            add_name(capital, lo, hi, "GPE")  # "the Iraqi capital" is the city, as a place
-        mentions.sort(key=lambda m: m["tok"])
-        for age in (m for m in mentions if m["kind"] == "age"):
-            owner = [
-                n
-                for n in mentions
-                if n["tok_end"] <= age["tok"] and n["kind"] not in ("count", "age", "date", "time")
-            ]
-            if owner:
-                age["of_mention"] = owner[-1]
-        return dict(
-            doc_id=article.doc_id, i=index, para=para_index,
-            start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
-            text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
-            mentions=mentions, places=place_refs,
-            sources=source_refs,
-        )  # fmt: skip
 
     def _value_mention(
         self, kind: str, ent: Span, tokens: list[Token], lo: int, hi: int, base: int,
@@ -541,6 +526,70 @@ class Builder:
         _context_places(self.passages, by_id)
         _date_places(self.passages)
         return [Passage.model_validate(p) for p in self.passages], found
+
+
+@dataclass
+class _Sentence:
+    """A sentence being made a passage: its tokens and who its parts are attributed to."""
+
+    text: str
+    tokens: list[Token]
+    lowered: list[str]
+    quoted: list[bool]
+    pos: list[int]
+    depth: list[int]
+    lemmas: list[str]
+    cues: list[attribution.Cue]  # with pronouns resolved to the last named source
+    inherited_source: str | None  # a quote running on from an earlier paragraph
+
+    def attribution_at(self, tok: int) -> str | None:
+        """Who the article credits with the words at token `tok`."""
+        cue = attribution.source_for(self.cues, tok, self.pos)
+        return cue.source if cue else self.inherited_source
+
+    def verb_at(self, tok: int) -> str | None:
+        """The speech verb that credits the words at token `tok` ("say", "announce")."""
+        cue = attribution.source_for(self.cues, tok, self.pos)
+        return self.lemmas[cue.tok] if cue else None
+
+
+def _sources(
+    text: str, tokens: list[Token], lemmas: list[str], quoted: list[bool], state: _ArticleState
+) -> tuple[list[attribution.Cue], list[dict], str | None]:
+    """The sentence's attribution cues (pronouns resolved), the sources it names as records,
+    and the source a quote running on from an earlier paragraph inherits."""
+    cues = attribution.find_cues(text, tokens, lemmas)
+    resolved_cues = []
+    source_refs: list[dict] = []
+    for cue in cues:
+        source = cue.source
+        spoken = cue.source
+        if cue.pronoun:
+            source = state.last_source
+        if source and not cue.pronoun:
+            state.last_source = source
+        resolved_cues.append(cue._replace(source=source))
+        if source and spoken:
+            at = text.find(spoken)
+            start, end = (at, at + len(spoken)) if at >= 0 else (0, 0)
+            source_refs.append(dict(tok=cue.tok, start=start, end=end, text=source, verb=lemmas[cue.tok]))
+    first_word = next((k for k, t in enumerate(tokens) if t.kind != "punct"), 0)
+    inherited_source = state.last_source if (not cues and quoted and quoted[first_word]) else None
+    if inherited_source:  # a quote running on from an earlier paragraph
+        source_refs.append(dict(tok=0, start=0, end=0, text=inherited_source, verb="say"))
+    return resolved_cues, source_refs, inherited_source
+
+
+def _attach_ages(mentions: list[dict]) -> None:
+    """An age ("Rivers, 46,") belongs to the nearest name before it."""
+    for age in (m for m in mentions if m["kind"] == "age"):
+        owner = [
+            n
+            for n in mentions
+            if n["tok_end"] <= age["tok"] and n["kind"] not in ("count", "age", "date", "time")
+        ]
+        if owner:
+            age["of_mention"] = owner[-1]
 
 
 def _date_places(passages: list[dict]) -> None:
