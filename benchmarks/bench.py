@@ -12,7 +12,7 @@ Figures and their targets (from the issue):
 - peak memory of a process that loads the seed index and answers the question
   list (target <= 160 MB), and the same at 100k passages.
 
-Every measurement runs in a fresh child process (`python -m bot.bench TASK`,
+Every measurement runs in a fresh child process (`python -m benchmarks.bench TASK`,
 arguments as JSON on stdin, result as JSON on stdout): latency is not skewed by
 the garbage a build leaves behind, and peak memory is that of answering alone.
 Corpora and indexes live in a temporary folder that is removed afterwards.
@@ -293,15 +293,22 @@ def _task_rank_bm25(args: dict[str, Any]) -> dict[str, Any]:
 
 
 def _task_modules(args: dict[str, Any]) -> dict[str, Any]:
-    """The top-level third-party packages `ask` loads: run the CLI in-process and look at sys.modules."""
+    """The top-level third-party packages `ask` loads: run `python -m bot ask` in-process (its
+    public entry point, as the cold-start figure runs it) and look at sys.modules."""
     import io
+    import runpy
     import sysconfig
 
     at_start = set(sys.modules)
-    from bot.terminal.cli import main
-
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = main(["ask", args["question"]])
+    argv, sys.argv = sys.argv, ["bot", "ask", args["question"]]
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            runpy.run_module("bot", run_name="__main__", alter_sys=True)
+        code = 0
+    except SystemExit as exc:  # bot/__main__.py exits with the CLI's code
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.argv = argv
     roots = {Path(sysconfig.get_paths()[k]).resolve() for k in ("purelib", "platlib")}
     packages: set[str] = set()
     modules = 0

@@ -16,10 +16,19 @@ from __future__ import annotations
 import logging
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:  # store.py imports entities.py, which imports the word sets below
-    from index.store import Index
+
+class SynonymTables(Protocol):
+    """What the synonym helpers read: an `index.store.Index` (which imports this module, via
+    entities.py, so it is named here by shape rather than imported)."""
+
+    @property
+    def groups(self) -> dict[str, list[list[str]]]: ...
+
+    @property
+    def groups_of_term(self) -> dict[str, list[str]]: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +133,7 @@ def has_phrase(terms: list[str], phrase: list[str]) -> bool:
     return any(terms[i : i + n] == phrase for i in range(len(terms) - n + 1))
 
 
-def synonyms(term: str, index: Index, narrow: bool = False) -> set[str]:
+def synonyms(term: str, index: SynonymTables, narrow: bool = False) -> set[str]:
     """One-word entries sharing a synonym group with `term` (not `term` itself).
 
     `narrow` keeps only the smallest group holding it: "sergeant" is in both
@@ -138,6 +147,6 @@ def synonyms(term: str, index: Index, narrow: bool = False) -> set[str]:
     return found
 
 
-def phrases(term: str, index: Index) -> list[list[str]]:
+def phrases(term: str, index: SynonymTables) -> list[list[str]]:
     """Multi-word entries sharing a group with `term` ("service member" for "troop")."""
     return [p for g in index.groups_of_term.get(term, []) for p in index.groups[g] if len(p) > 1]

@@ -12,14 +12,30 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from pydantic import BaseModel
 
 from index.terms import fold
 
-if TYPE_CHECKING:  # entities.py imports this module for the gazetteer
-    from index.entities import Entity
+
+class Located(Protocol):
+    """What the geometry reads of a place: an `index.entities.Entity` (which imports this
+    module for the gazetteer, so it is named here by shape rather than imported)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def parent(self) -> str | None: ...
+
+    @property
+    def country(self) -> str | None: ...
+
+    @property
+    def is_country(self) -> bool: ...
+
 
 # Short forms news copy uses for countries that the gazetteer names in full.
 COUNTRY_SHORT_NAMES = {
@@ -135,7 +151,7 @@ def demonym_country(word: str) -> str | None:
 # --- Geometry of the corpus's places, for answering ---------------------------------------------
 
 
-def _chain(entity: Entity, entities: dict[str, Entity]) -> list[str]:
+def _chain(entity: Located, entities: Mapping[str, Located]) -> list[str]:
     """The entity and the places it lies in, per the corpus ("Mashtal" -> Baghdad)."""
     chain = [entity.id]
     while entity.parent and entity.parent not in chain and entity.parent in entities:
@@ -144,7 +160,7 @@ def _chain(entity: Entity, entities: dict[str, Entity]) -> list[str]:
     return chain
 
 
-def contains(outer: Entity, inner: Entity, entities: dict[str, Entity]) -> bool:
+def contains(outer: Located, inner: Located, entities: Mapping[str, Located]) -> bool:
     """Does `outer` contain `inner` (Iraq contains Baghdad; Baghdad contains Mashtal)?"""
     if outer.id in _chain(inner, entities)[1:]:
         return True
@@ -156,7 +172,7 @@ def contains(outer: Entity, inner: Entity, entities: dict[str, Entity]) -> bool:
     )
 
 
-def compatible(a: Entity, b: Entity, entities: dict[str, Entity]) -> bool | None:
+def compatible(a: Located, b: Located, entities: Mapping[str, Located]) -> bool | None:
     """Can something in place a also be in place b? None when the gazetteer cannot tell."""
     if a.id == b.id or a.id in _chain(b, entities) or b.id in _chain(a, entities):
         return True

@@ -14,7 +14,7 @@ import re
 import threading
 from pathlib import Path
 
-from bot.core import claims
+import bot.core.claims as claims  # the module, not the package: bot/core/__init__ imports this one
 from bot.core.extract import candidates
 from bot.core.models import Answer
 from bot.core.question import TYPE_NOUNS, Question, analyse, clean_question
