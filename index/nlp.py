@@ -195,10 +195,13 @@ def _add_rule_components(nlp: Language, trained: bool) -> None:
     tokenizer: Any = nlp.tokenizer
     for abbreviation in TITLE_ABBREVIATIONS:
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
+    # Sentences come from the same rules on both paths, set before a trained parser runs: the
+    # parser keeps preset boundaries, and may not have them rewritten once it has parsed (E043).
+    first = {"first": True} if trained else {}
+    nlp.add_pipe("sentencizer", name="news_sentencizer", **first)
+    nlp.add_pipe("news_sentence_fixes", after="news_sentencizer")
     if not trained:
-        nlp.add_pipe("sentencizer")
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.add_pipe("news_sentence_fixes", after="parser" if trained and "parser" in nlp.pipe_names else None)
     ruler_options: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("entity_ruler", name="count_date_time", config={"overwrite_ents": True}, **ruler_options)
     nlp.add_pipe("proper_noun_spans")
