@@ -23,8 +23,19 @@ TRAIN = [
         "Sergeant John Marsh said three people were killed in Riverton.",
         ["NNP", "NNP", "NNP", "VBD", "CD", "NNS", "VBD", "VBN", "IN", "NNP", "."],
         [2, 2, 3, 3, 5, 7, 7, 3, 7, 8, 3],
-        ["compound", "compound", "nsubj", "ROOT", "nummod", "nsubjpass", "auxpass", "ccomp", "prep",
-         "pobj", "punct"],  # fmt: skip
+        [
+            "compound",
+            "compound",
+            "nsubj",
+            "ROOT",
+            "nummod",
+            "nsubjpass",
+            "auxpass",
+            "ccomp",
+            "prep",
+            "pobj",
+            "punct",
+        ],
         [("John Marsh", "PERSON"), ("Riverton", "GPE")],
     ),
     (
@@ -81,7 +92,11 @@ def test_load_pipeline_trained_path_is_loaded_and_described(trained_model: Path)
     [
         (
             "Sgt. John Marsh arrived. Maj. Gen. Ann Ray spoke on Jan. 28 at 9 p.m. The next day was calm.",
-            ["Sgt. John Marsh arrived.", "Maj. Gen. Ann Ray spoke on Jan. 28 at 9 p.m.", "The next day was calm."],
+            [
+                "Sgt. John Marsh arrived.",
+                "Maj. Gen. Ann Ray spoke on Jan. 28 at 9 p.m.",
+                "The next day was calm.",
+            ],
         ),
     ],
 )
@@ -106,7 +121,7 @@ def test_engine_trained_pipeline_builds_and_answers(
         encoding="utf-8",
     )
     (corpus / "b.txt").write_text(
-        "Riverton flood toll rises\n\nFive people were killed in the Riverton flood, police said on Tuesday.\n",
+        "Riverton flood toll rises\n\nFive people were killed in the Riverton flood, police said.\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("CROSSCHECK_SPACY_MODEL", str(trained_model))
