@@ -197,7 +197,7 @@ def _add_rule_components(nlp: Language, trained: bool) -> None:
         tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
     # Sentences come from the same rules on both paths, set before a trained parser runs: the
     # parser keeps preset boundaries, and may not have them rewritten once it has parsed (E043).
-    nlp.add_pipe("sentencizer", name="news_sentencizer", first=trained)
+    nlp.add_pipe("sentencizer", name="news_sentencizer", first=trained or None)
     nlp.add_pipe("news_sentence_fixes", after="news_sentencizer")
     if not trained:
         nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
