@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(
         300, ge=20, le=10_000, validation_alias=_env("CROSSCHECK_MAX_QUESTION_CHARS", "max_question_chars")
     )
+    max_request_bytes: int = Field(
+        1_000_000, ge=10_000, le=50_000_000,
+        validation_alias=_env("CROSSCHECK_MAX_REQUEST_BYTES", "max_request_bytes"),
+    )  # fmt: skip
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", validation_alias=_env("CROSSCHECK_LOG_LEVEL", "log_level")
     )

@@ -27,6 +27,11 @@ log = logging.getLogger(__name__)
 # Slack retries an event after about 0 s, 1 min and 5 min; an hour covers them all.
 EVENT_MEMORY_SECONDS = 3600
 EVENT_MEMORY_SIZE = 10_000
+# A question is cut to CROSSCHECK_MAX_QUESTION_CHARS after its Slack markup is resolved; the
+# raw message is cut first, to this many times that, so markup (`<@U123|name>` is 12 characters
+# for one word) still fits while a 40,000-character message of unclosed `<@` never reaches the
+# markup patterns, which take time growing with the square of such a run.
+RAW_CHARS_PER_QUESTION_CHAR = 4
 SORRY = (
     "Sorry, something went wrong on my side while answering, and it has been logged. "
     "Please try again in a minute; if it keeps happening, tell whoever runs Crosscheck."
@@ -111,6 +116,7 @@ class Replies:
         """The engine's answer, or the message to send instead (usage, the question's problem, sorry)."""
         if not question.strip():
             return blocks.help_message(self.settings.slash_command)
+        question = question[: self.settings.max_question_chars * RAW_CHARS_PER_QUESTION_CHAR]
         try:
             # Waits while the index is still loading at start-up rather than failing.
             return self.engine.answer(question)

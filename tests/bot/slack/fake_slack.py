@@ -37,6 +37,8 @@ from typing import Any
 
 from slack_sdk.signature import SignatureVerifier
 
+from bot.settings import Settings, load_settings
+
 BOT_TOKEN = "xoxb-1111-2222-fake-bot-token"
 APP_TOKEN = "xapp-1-A111-2222-fake-app-token"
 SIGNING_SECRET = "fake-signing-secret-8f3a9c"
@@ -563,6 +565,18 @@ def message_text(message: dict[str, Any]) -> str:
 
     walk(message.get("blocks", []))
     return "\n".join(parts)
+
+
+def slack_settings(settings: Settings, slack: FakeSlack, **overrides: Any) -> Settings:
+    """The session's settings (seed corpus, its index) with Slack pointed at the fake."""
+    values: dict[str, Any] = {
+        "corpus": settings.corpus,
+        "index_dir": settings.index_dir,
+        "slack_bot_token": BOT_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": slack.base_url,
+    }
+    return load_settings(**(values | overrides))
 
 
 def free_port() -> int:

@@ -9,14 +9,13 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot.core.engine import Engine
 from bot.logs import RedactingFormatter
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.listeners.common import SORRY, EventMemory, own_mention_removed
 from bot.slack.web import create_app
@@ -31,54 +30,11 @@ from tests.bot.slack.fake_slack import (
     get,
     message_text,
     serving,
+    slack_settings,
 )
 
 QUESTION = "how many were killed in Baghdad?"
 ACK_SECONDS = 3  # Slack's limit for an acknowledgement
-
-
-@pytest.fixture(autouse=True)
-def _logging_restored() -> Iterator[None]:
-    """create_app configures logging for the process; put it back for the other tests."""
-    root = logging.getLogger()
-    level, formatters = root.level, {h: h.formatter for h in root.handlers}
-    noisy = {name: logging.getLogger(name).level for name in ("slack_bolt", "slack_sdk", "urllib3")}
-    yield
-    root.setLevel(level)
-    for handler, formatter in formatters.items():
-        handler.setFormatter(formatter)
-    for name, value in noisy.items():
-        logging.getLogger(name).setLevel(value)
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.close()
-
-
-def slack_settings(settings: Settings, slack: FakeSlack, **overrides: Any) -> Settings:
-    """The session's settings (seed corpus, its index) with Slack pointed at the fake."""
-    values: dict[str, Any] = {
-        "corpus": settings.corpus,
-        "index_dir": settings.index_dir,
-        "slack_bot_token": BOT_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": slack.base_url,
-    }
-    return load_settings(**(values | overrides))
-
-
-@pytest.fixture
-def app_url(slack: FakeSlack, settings: Settings, engine: Engine) -> Iterator[str]:
-    with serving(create_app(slack_settings(settings, slack), engine)) as url:
-        yield url
-
-
-@pytest.fixture
-def sender(app_url: str) -> SlackSender:
-    return SlackSender(app_url + "/slack/events")
 
 
 def acknowledged(reply: Any) -> None:
