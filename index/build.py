@@ -55,7 +55,13 @@ class BuildOptions:
 
 def _inputs(options: BuildOptions, files: list[Path]) -> list[Path]:
     """Every file the index is built from: its own code, the sidecar, the lexicon, the articles."""
-    return [*sorted(Path(__file__).parent.glob("*.py")), options.sources_file, options.lexicon_file, *files]
+    return [
+        *sorted(Path(__file__).parent.glob("*.py")),
+        *sorted(Path(__file__).parent.glob("data/*.toml")),
+        options.sources_file,
+        options.lexicon_file,
+        *files,
+    ]
 
 
 def fingerprint(options: BuildOptions, files: list[Path]) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -31,6 +32,22 @@ class SynonymTables(Protocol):
 
 
 log = logging.getLogger(__name__)
+
+WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
+
+
+@cache
+def words(name: str) -> list[str]:
+    """A closed word list from index/data/words.toml (package data, loaded once).
+
+    Raises KeyError naming the list and the file when it is missing: a broken install,
+    not something to answer around.
+    """
+    table = tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
+    if name not in table:
+        raise KeyError(f"{WORDS_FILE} has no word list {name!r}; reinstall Crosscheck or restore the file")
+    return [str(w) for w in table[name]]
+
 
 # --- Closed word classes ---------------------------------------------------------------------------
 

@@ -80,6 +80,8 @@ class Engine:
             raise QuestionError("The question is empty. Ask something like: how many were killed in Baghdad?")
         index = self.index
         q = analyse(text, index)
+        if q.reading:
+            notices.append(f"I read your question as: {q.text} ({'; '.join(q.reading)}).")
         hits = retrieve(q, index)
         reason = _abstain_reason(q)
         if reason:
@@ -99,6 +101,7 @@ class Engine:
             f"kind={q.kind} accept={sorted(q.accept)} focus={q.focus} counted={q.counted} role={q.role}",
             f"entities={[self.index.entities[e].name for e in q.entities]} "
             f"places={[self.index.entities[e].name for e in q.places]} inside={q.inside}",
+            f"read as={q.text!r} changes={q.reading}",
             f"unknown={q.unknown} missing={q.missing} abstain={_abstain_reason(q)}",
             f"type={q.type_noun} speaker={q.speaker} according={q.according} alias={q.alias} "
             f"named={q.named_keys} soft={q.soft_places} dates={q.dates} zone={q.zone}",

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.core.models import Kind
+from bot.core.reading import read
 from index.entities import name_key
 from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase
 from index.store import Index
@@ -141,6 +142,7 @@ class Question:
     excluded: list[str] = field(default_factory=list)  # "besides Iraq and Syria": not these places
     phrase_groups: set[str] = field(default_factory=set)  # groups named by a phrase: "lost their lives"
     numbers: list[float] = field(default_factory=list)  # counts the question names: "the 85 targets"
+    reading: list[str] = field(default_factory=list)  # how the typed question was mended: "'injurd' as ..."
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -179,7 +181,8 @@ def _wh_head(lowered: str) -> str | None:
 
 def analyse(raw: str, index: Index) -> Question:
     """Analyse a (cleaned) question against the index's vocabulary and entities."""
-    text = clean_question(raw)
+    reading = read(clean_question(raw), index)
+    text = reading.text
     lowered = text.lower()
     kind = detect_kind(lowered)
     # "what day of the week": the week is the answer's form, not something to look for
@@ -238,6 +241,7 @@ def analyse(raw: str, index: Index) -> Question:
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
+        reading=reading.changes,
     )  # fmt: skip
 
 
