@@ -9,7 +9,12 @@ answer marked. The phrases both build those from live here.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.core.models import Answer, Claim, Source
+
+if TYPE_CHECKING:
+    from bot.core.digest import Digest, Disagreement
 
 
 def source_label(source: Source) -> str:
@@ -49,3 +54,29 @@ def claim_title(claim: Claim) -> str:
     if claim.aliases:
         shown += f" — also {', '.join(claim.aliases)}"
     return shown
+
+
+def fact_title(d: Disagreement) -> str:
+    """ "Killed in Baghdad (the strike)" or "Date of the attack in Jordan"."""
+    if d.kind == "date":
+        return f"Date of the {d.event or 'event'} in {d.place}"
+    event = f" (the {d.event})" if d.event else ""
+    return f"{d.measure.capitalize()} in {d.place}{event}"
+
+
+def fact_values(d: Disagreement) -> str:
+    """ "3 (3 articles) vs 1 (1 article)"."""
+    return " vs ".join(f"{v.text if v.qualifier else v.value} ({count_phrase(v.articles, 'article')})"
+                       for v in d.values)  # fmt: skip
+
+
+NATURE_LABELS = {"update": "looks like an update over time", "disagreement": "sources disagree"}
+
+
+def digest_summary(digest: Digest) -> str:
+    """ "3 facts the articles disagree on; 2 all agree on (5 articles, 5 outlets)"."""
+    listed = count_phrase(len(digest.disagreements), "fact")
+    return (
+        f"{listed} the articles differ on; {digest.agreed} all agree on "
+        f"({count_phrase(digest.articles, 'article')}, {count_phrase(digest.outlets, 'outlet')})."
+    )

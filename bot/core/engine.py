@@ -20,7 +20,8 @@ from bot.core.models import Answer
 from bot.core.question import TYPE_NOUNS, Question, analyse, clean_question
 from bot.core.retrieve import Hit, retrieve
 from bot.settings import Settings, load_settings
-from index.build import BuildOptions, open_index
+from index.articles import article_files
+from index.build import BuildOptions, open_index, stat_signature
 from index.store import Index
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,21 @@ class Engine:
                 if self._index is None:
                     self._index = open_index(self.options)
         return self._index
+
+    def refresh(self) -> bool:
+        """Re-open the index when the corpus or its settings changed since it was loaded.
+
+        Cheap when nothing changed (file names, sizes and times only). True when a new
+        index replaced the old one, for views that show the coverage (Slack's App Home).
+        """
+        with self._lock:
+            old = self._index
+            if old is not None and old.meta.stat_signature == stat_signature(
+                self.options, article_files(self.corpus)
+            ):
+                return False
+            self._index = open_index(self.options)
+            return old is None or self._index.fingerprint != old.fingerprint
 
     def answer(self, question: str) -> Answer:
         """Every differing answer the coverage gives to a question, each with its sources.

@@ -3,6 +3,7 @@
   ask [QUESTION] [--json]   answer one question, or one per stdin line
   repl                      interactive prompt with history
   sources                   list the articles of the corpus
+  disagreements [--json]    every fact the articles differ on, found without a question
   index build|search|info   build the index, search it, describe it
   eval FILE.jsonl           score a question file (format of shared/eval/dev.jsonl)
   bench                     latency, build time, cold start and memory figures
@@ -48,6 +49,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--explain", action="store_true", help="show how the question was read and scored")
     commands.add_parser("repl", parents=[common], help="interactive prompt")
     commands.add_parser("sources", parents=[common], help="list the articles")
+    digest = commands.add_parser(
+        "disagreements", parents=[common], help="every fact the articles differ on, without a question"
+    )
+    digest.add_argument("--json", action="store_true", help="print the digest as JSON")
+    digest.add_argument("--fresh", action="store_true", help="recompute instead of reading the kept digest")
     index = commands.add_parser("index", parents=[common], help="build, search or describe the index")
     index_commands = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
     index_commands.add_parser("build", parents=[common], help="(re)build the index now")
@@ -108,6 +114,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
         return run(engine)
     if args.command == "sources":
         return sources(engine)
+    if args.command == "disagreements":
+        return disagreements(engine, args.json, args.fresh)
     if args.command == "index":
         return index_command(engine, args)
     if args.command in ("eval", "bench"):
@@ -189,6 +197,21 @@ def sources(engine: Engine) -> int:
     for article in engine.index.articles.values():
         meta = ", ".join(x for x in (article.outlet, article.published, article.url) if x)
         print(f"{article.doc_id}  {article.title}" + (f"  [{meta}]" if meta else ""))
+    return EXIT_OK
+
+
+def disagreements(engine: Engine, as_json: bool, fresh: bool) -> int:
+    """`disagreements`: the digest of every fact the articles differ on."""
+    from bot.core.digest import DigestError, digest
+    from bot.terminal.render import digest_text
+
+    try:
+        found = digest(engine, fresh=fresh)
+    except DigestError as exc:
+        print(f"crosscheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
+    print(found.model_dump_json() if as_json else digest_text(found, bold=bold))
     return EXIT_OK
 
 

@@ -4,8 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
+from bot.core.digest import Digest
 from bot.core.models import Answer
-from bot.wording import claim_title, count_phrase, marked_sentence, source_label
+from bot.wording import (
+    NATURE_LABELS,
+    claim_title,
+    count_phrase,
+    digest_summary,
+    fact_title,
+    fact_values,
+    marked_sentence,
+    source_label,
+)
 
 WIDTH = 100
 
@@ -35,3 +45,29 @@ def text(answer: Answer, bold: tuple[str, str] = ("**", "**"), n_articles: int |
             quote = f'"{marked_sentence(source, *bold)}"'
             lines.append(textwrap.indent(textwrap.fill(quote, WIDTH - 7), "       "))
     return "\n".join(lines)
+
+
+def digest_text(digest: Digest, bold: tuple[str, str] = ("**", "**")) -> str:
+    """The disagreement digest as plain text: each fact, its values, and every source of each."""
+    lines = ["Where the sources disagree", digest_summary(digest)]
+    lines += [f"Note: {notice}" for notice in digest.notices]
+    for n, d in enumerate(digest.disagreements, 1):
+        lines.append("")
+        lines.append(f"{n}. {fact_title(d)}: {fact_values(d)}")
+        lines.append(f"   {NATURE_LABELS[d.nature]}: {d.why}")
+        lines.append(f'   ask: "{d.question}"')
+        for v in d.values:
+            lines.append(f"   {claim_title_of(v.value, v.text)} — {count_phrase(v.articles, 'article')}")
+            for source in v.sources:
+                who = f" — according to {source.attribution}" if source.attribution else ""
+                lines.append(f"     - {source_label(source)}{who}")
+                quote = f'"{marked_sentence(source, *bold)}"'
+                lines.append(textwrap.indent(textwrap.fill(quote, WIDTH - 9), "         "))
+    if not digest.disagreements:
+        lines.append("")
+        lines.append("No fact found on which the articles differ.")
+    return "\n".join(lines)
+
+
+def claim_title_of(value: str, text: str) -> str:
+    return f'{value} ("{text}")' if text and text.lower() != value.lower() else value

@@ -355,3 +355,31 @@ def test_cli_development_commands_outside_a_checkout_say_so(
     assert main(command) == EXIT_USAGE, f"expected exit {EXIT_USAGE} for {command}"
     err = capsys.readouterr().err
     assert "development command" in err and "checkout" in err, f"expected the reason, got {err!r}"
+
+
+# --- disagreements: the digest -------------------------------------------------------------------
+
+
+def test_cli_disagreements_text_lists_each_fact_with_sources(seed_env, capsys: pytest.CaptureFixture) -> None:
+    code = main(["disagreements"])
+    out = capsys.readouterr().out
+    assert code == EXIT_OK, f"expected exit code 0, got {code}"
+    expected_lines = ("Killed in Baghdad", "Date of the attack in Jordan", "Injured in Jordan", "according")
+    for expected in expected_lines:
+        assert expected in out, f"expected {expected!r} in the digest, got:\n{out}"
+
+
+def test_cli_disagreements_json_is_the_digest_model(seed_env, capsys: pytest.CaptureFixture) -> None:
+    from bot.core.digest import Digest
+
+    code = main(["disagreements", "--json"])
+    found = Digest.model_validate_json(capsys.readouterr().out)
+    entries = len(found.disagreements)
+    assert code == EXIT_OK and entries >= 3, f"got exit {code}, {entries} entries"
+
+
+def test_cli_disagreements_missing_config_exits_2(seed_env, tmp_path: Path, capsys) -> None:
+    seed_env.setenv("CROSSCHECK_CONFIG_DIR", str(tmp_path))
+    code = main(["disagreements"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USAGE and "digest.toml is missing" in err, f"got {code}: {err!r}"
