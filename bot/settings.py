@@ -70,6 +70,7 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_APP_TOKEN", "slack_app_token")
     )
+    slack_app_id: str | None = Field(None, validation_alias=_env("SLACK_APP_ID", "slack_app_id"))
     slack_api_url: str = Field(
         "https://slack.com/api/", validation_alias=_env("SLACK_API_URL", "slack_api_url")
     )
