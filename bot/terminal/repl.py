@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.core import Engine, QuestionError
+from bot.core.followup import combine
 from bot.terminal.render import text
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,7 @@ HELP = """Ask a question about the event, for example:
   how many were killed in Baghdad?
   when was the attack on the base in Jordan?
   who was the commander killed in the strike?
+Follow-ups read with the question before: "and in Jordan?", "when was that?", "who said so?".
 Commands: :sources  list the articles   :help  this text   :quit  leave (or Ctrl-D)"""
 HISTORY_FILE = Path.home() / ".crosscheck_history"
 
@@ -64,6 +66,7 @@ def run(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = Non
         _enable_history()
     n_articles = len(engine.index.articles)  # load (or build) the index before the first prompt
     print(f"Crosscheck: {n_articles} articles loaded. Type :help for help, :quit to leave.", file=stdout)
+    previous: str | None = None
     while True:
         try:
             if interactive:
@@ -95,7 +98,11 @@ def run(engine: Engine, stdin: TextIO | None = None, stdout: TextIO | None = Non
             print(f"Unknown command {question}. Try :help.", file=stdout)
             continue
         try:
-            print(text(engine.answer(question), n_articles=n_articles), file=stdout)
+            follow = combine(previous, question, engine.index)
+            if follow.reading:
+                print(follow.reading, file=stdout)
+            print(text(engine.answer(follow.question), n_articles=n_articles), file=stdout)
+            previous = follow.question
         except QuestionError as exc:
             print(str(exc), file=stdout)
         except Exception:

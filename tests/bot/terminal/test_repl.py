@@ -91,3 +91,11 @@ def test_repl_no_answer_shows_closest(engine: Engine) -> None:
     _, out = session(engine, "What is the capital of France?\n")
     assert "I couldn't find that in the 5 articles." in out, f"expected the abstention line, got:\n{out}"
     assert "Closest passages:" in out, f"expected the closest passages, got:\n{out}"
+
+
+def test_repl_follow_up_reads_the_previous_question(engine: Engine) -> None:
+    _, out = session(engine, "how many were killed in Baghdad?\nand in Jordan?\n")
+    assert (
+        'Read as a follow-up to "how many were killed in Baghdad?": how many were killed in Jordan?' in out
+    ), f"expected the follow-up's reading, got:\n{out}"
+    assert "how many were killed in Jordan?\n" in out, f"expected the Jordan question answered, got:\n{out}"
