@@ -7,7 +7,8 @@ is used when it is installed. It is not on PyPI, so the usual case is
 - tokenizer exceptions for the title abbreviations of news copy ("Sgt.", "Spc.");
 - `sentencizer` plus `news_sentence_fixes`, which rejoins sentences split after an
   abbreviation or an initial;
-- the lookup lemmatizer from spacy-lookups-data;
+- no spaCy lemmatizer: passages take their lemmas from spacy-lookups-data's table
+  themselves (index/terms.py), so the index and the questions share one table;
 - an EntityRuler with patterns for counts and their qualifiers ("at least three",
   "over 40", "up to 10,000"), dates ("Jan. 28", "Wednesday", "last month") and
   clock times ("9.30pm", "9:30 p.m.");
@@ -26,10 +27,8 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from index.lexicon import (
     MONTHS,
@@ -41,6 +40,7 @@ from index.lexicon import (
     TITLE_ABBREVIATIONS,
     WEEKDAYS,
 )
+from index.matcher import TokenMatcher, longest_first
 
 log = logging.getLogger(__name__)
 
@@ -156,15 +156,24 @@ def make_proper_noun_spans(nlp: Language, name: str) -> ProperNounSpans:
     return ProperNounSpans(nlp)
 
 
+def _like_num(vocab: Any) -> Any:
+    """LIKE_NUM as spaCy's Matcher reads it: the lexeme's flag."""
+    return lambda text: vocab[text].like_num
+
+
 class ProperNounSpans:
-    """Marks runs of capitalized words (with name particles and numbers) as doc.spans["propn"]."""
+    """Marks runs of capitalized words (with name particles and numbers) as doc.spans["propn"].
+
+    The longest match wins where matches overlap, as spaCy's greedy="LONGEST" Matcher
+    and `filter_spans` decide; index/matcher.py does the matching at a fraction of the cost.
+    """
 
     def __init__(self, nlp: Language) -> None:
         cap = {"TEXT": {"REGEX": _CAP}}
         particle = {"LOWER": {"IN": NAME_PARTICLES}}
         hyphen = {"ORTH": "-", "OP": "?"}
         number = {"TEXT": {"REGEX": r"^\d{1,4}$"}}
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = TokenMatcher(_like_num(nlp.vocab))
         self.matcher.add(
             "PROPN",
             [
@@ -182,12 +191,53 @@ class ProperNounSpans:
                 [particle, {"ORTH": "-"}, {**cap, "OP": "+"}],
                 [{**cap, "OP": "+"}, number],
             ],
-            greedy="LONGEST",
         )
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = [Span(doc, s, e, label="PROPN") for _, s, e in self.matcher(doc)]
-        doc.spans["propn"] = filter_spans(spans)
+        matches = self.matcher([t.text for t in doc])
+        spans = longest_first((start, end) for _, start, end in matches)
+        doc.spans["propn"] = [Span(doc, start, end, label="PROPN") for start, end in spans]
+        return doc
+
+
+@Language.factory("rule_entities")
+def make_rule_entities(nlp: Language, name: str) -> RuleEntities:
+    return RuleEntities(nlp)
+
+
+class RuleEntities:
+    """spaCy's EntityRuler with overwrite_ents, on index/matcher.py: the same entities, faster.
+
+    Overlapping matches are settled as the EntityRuler settles them: longest first,
+    then the earliest; an entity already on the doc that a match overlaps is replaced.
+    """
+
+    def __init__(self, nlp: Language) -> None:
+        self.matcher = TokenMatcher(_like_num(nlp.vocab))
+        self.strings = nlp.vocab.strings
+
+    def add_patterns(self, patterns: list[dict[str, Any]]) -> None:
+        """Patterns as the EntityRuler takes them: {"label": ..., "pattern": [token dicts]}."""
+        by_label: dict[str, list[list[dict[str, Any]]]] = {}
+        for entry in patterns:
+            by_label.setdefault(entry["label"], []).append(entry["pattern"])
+        for label, group in by_label.items():
+            self.matcher.add(label, group)
+
+    def __call__(self, doc: Doc) -> Doc:
+        keys = [self.strings.add(label) for label in self.matcher.labels]
+        # The same set of (label hash, start, end) the EntityRuler sorts, so that a span two
+        # labels match ("2024": a count and a year) gets the label the EntityRuler gives it.
+        found = {(keys[label], start, end) for label, start, end in self.matcher([t.text for t in doc])}
+        entities = list(doc.ents)
+        new_entities = []
+        seen: set[int] = set()
+        for key, start, end in sorted(found, key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
+            if start not in seen and end - 1 not in seen:
+                new_entities.append(Span(doc, start, end, label=key))
+                entities = [e for e in entities if not (e.start < end and e.end > start)]
+                seen.update(range(start, end))
+        doc.ents = entities + new_entities
         return doc
 
 
@@ -199,10 +249,8 @@ def _add_rule_components(nlp: Language, trained: bool) -> None:
     # parser keeps preset boundaries, and may not have them rewritten once it has parsed (E043).
     nlp.add_pipe("sentencizer", name="news_sentencizer", first=trained or None)
     nlp.add_pipe("news_sentence_fixes", after="news_sentencizer")
-    if not trained:
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler_options: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-    nlp.add_pipe("entity_ruler", name="count_date_time", config={"overwrite_ents": True}, **ruler_options)
+    nlp.add_pipe("rule_entities", name="count_date_time", **ruler_options)
     nlp.add_pipe("proper_noun_spans")
 
 
@@ -225,7 +273,7 @@ def load_pipeline(model: str) -> tuple[Language, str]:
         trained = False
     _add_rule_components(nlp, trained)
     if not trained:
-        nlp.initialize()  # loads the lookup tables from spacy-lookups-data
+        nlp.initialize()
     # After initialize(), which would otherwise clear them.
     nlp.get_pipe("count_date_time").add_patterns(ruler_patterns())  # type: ignore[attr-defined]
     return nlp, described

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -27,7 +27,7 @@ from index.terms import TermMaker, Token, tokenize
 
 if TYPE_CHECKING:  # answering imports the models here; only building needs spaCy
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
 log = logging.getLogger(__name__)
 
@@ -175,6 +175,61 @@ def positions(n: int, ranges: list[tuple[int, int]]) -> tuple[list[int], list[in
     return pos, depth
 
 
+class _Word(NamedTuple):
+    """A spaCy token as passages read it, copied out of the Doc once per paragraph."""
+
+    text: str
+    i: int  # token number within the paragraph
+    idx: int  # character offset within the paragraph
+    is_stop: bool
+
+
+class _Ent(NamedTuple):
+    """An entity span (pipeline or trained NER) of a paragraph."""
+
+    start: int  # tokens
+    end: int
+    label_: str
+    start_char: int
+    end_char: int
+    text: str
+
+
+@dataclass
+class _Sent:
+    """A sentence of a paragraph: its token range, characters, entities and proper-noun spans."""
+
+    start: int
+    end: int
+    start_char: int
+    text: str  # as spaCy's Span.text: from the first token to the end of the last
+    ents: list[_Ent]
+    propn: list[tuple[int, int]]
+
+
+def _paragraph(doc: Doc) -> tuple[list[_Word], list[_Sent]]:
+    """A paragraph's tokens and sentences, read from the Doc once (each Doc.sents, Span.ents
+    and Token access builds new Python objects; reading them per sentence was quadratic)."""
+    words = [_Word(t.text, t.i, t.idx, t.is_stop) for t in doc]
+    ents = [_Ent(e.start, e.end, e.label_, e.start_char, e.end_char, e.text) for e in doc.ents]
+    propn = [(span.start, span.end) for span in doc.spans.get("propn", [])]
+    text = doc.text
+    sents = []
+    for start, end in [(s.start, s.end) for s in doc.sents]:
+        start_char = words[start].idx
+        end_char = words[end - 1].idx + len(words[end - 1].text)
+        inside = []
+        for ent in ents:  # as Span.ents: entities from the sentence start, up to one running past it
+            if ent.start >= start:
+                if ent.end <= end:
+                    inside.append(ent)
+                else:
+                    break
+        spans = [(lo, hi) for lo, hi in propn if lo >= start and hi <= end]
+        sents.append(_Sent(start, end, start_char, text[start_char:end_char], inside, spans))
+    return words, sents
+
+
 @dataclass
 class _ArticleState:
     """What carries from one sentence to the next within an article."""
@@ -197,6 +252,7 @@ class Builder:
     occurrence_mentions: list[dict] = field(default_factory=list)  # parallel to occurrences
     capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Baghdad" mid-sentence
     lowercase: Counter[str] = field(default_factory=Counter)  # "militia" as an ordinary word
+    dates: dict[tuple[str, date | None], normalize.DateValue | None] = field(default_factory=dict)
 
     def add_article(self, article: Article) -> None:
         state = _ArticleState()
@@ -209,11 +265,20 @@ class Builder:
             # a paragraph without one has left the quote.
             state.reopen = state.open_quote and opens_with_quote
             state.open_quote = state.open_quote and opens_with_quote
-            for sent in doc.sents:
+            words, sents = _paragraph(doc)
+            for sent in sents:
                 if not sent.text.strip():
                     continue
                 passage = self._passage(
-                    article, para_index, para.start, para.heading, doc, sent, sentence_index, reference, state
+                    article,
+                    para_index,
+                    para.start,
+                    para.heading,
+                    words,
+                    sent,
+                    sentence_index,
+                    reference,
+                    state,
                 )
                 sentence_index += 1
                 self.passages.append(passage)
@@ -224,8 +289,8 @@ class Builder:
         para_index: int,
         para_start: int,
         heading: bool,
-        doc: Doc,
-        sent: Span,
+        words: list[_Word],
+        sent: _Sent,
         index: int,
         reference: date | None,
         state: _ArticleState,
@@ -244,7 +309,7 @@ class Builder:
             return lo, max(hi, lo + 1)
 
         quoted = _quoted_mask(text, tokens, state)
-        names = self._name_spans(doc, sent, heading, tok_range)
+        names = self._name_spans(words, sent, heading, tok_range)
         name_ends = {hi for _, _, hi, _ in names}
         ranges = insertions(tokens, name_ends)
         pos, depth = positions(len(tokens), ranges)
@@ -265,14 +330,14 @@ class Builder:
         _attach_ages(mentions)
         return dict(
             doc_id=article.doc_id, i=index, para=para_index,
-            start=para_start + sent.start_char, end=para_start + sent.start_char + len(text),
+            start=para_start + base, end=para_start + base + len(text),
             text=text, heading=heading, terms=terms, stops=stops, pos=pos, depth=depth,
             mentions=mentions, places=[],
             sources=source_refs,
         )  # fmt: skip
 
     def _value_mentions(
-        self, here: _Sentence, sent: Span, names: list[tuple[str, int, int, str | None]],
+        self, here: _Sentence, sent: _Sent, names: list[tuple[str, int, int, str | None]],
         tok_range: Callable[[int, int], tuple[int, int]], base: int, reference: date | None,
     ) -> list[dict]:  # fmt: skip
         """Counts, dates and times the pipeline found in the sentence, outside names ("Tower 22")."""
@@ -332,7 +397,7 @@ class Builder:
             state.last_subject = sentence_names[0].text
 
     def _value_mention(
-        self, kind: str, ent: Span, tokens: list[Token], lo: int, hi: int, base: int,
+        self, kind: str, ent: _Ent, tokens: list[Token], lo: int, hi: int, base: int,
         reference: date | None, quoted: list[bool],
     ) -> dict | None:  # fmt: skip
         text = ent.text
@@ -359,24 +424,25 @@ class Builder:
         relative = not normalize._HAS_YEAR_RE.search(text) and not any(c.isdigit() for c in text)
         if relative and quoted[lo]:
             return None  # "Last night" in a quote is relative to when it was said, not published
-        resolved = normalize.resolve_date(text, reference)
+        key = (text, reference)
+        if key not in self.dates:  # dateparser costs about 2 ms a call; coverage repeats its dates
+            self.dates[key] = normalize.resolve_date(text, reference)
+        resolved = self.dates[key]
         if resolved is None:
             return None
         return common | dict(value=resolved.iso, precision=resolved.precision)
 
     def _name_spans(
-        self, doc: Doc, sent: Span, heading: bool, tok_range
+        self, doc_words: list[_Word], sent: _Sent, heading: bool, tok_range
     ) -> list[tuple[str, int, int, str | None]]:
         """Proper-noun spans of a sentence, cleaned: no dates, titles or sentence-initial words."""
         spans = []
-        ents = list(sent.ents)  # Span.ents is rebuilt on every access
+        ents = sent.ents
         date_like = [(e.start, e.end) for e in ents if e.label_ in ("DATE", "TIME")]
-        for span in doc.spans.get("propn", []):
-            if span.start < sent.start or span.end > sent.end:
+        for span_start, span_end in sent.propn:
+            if any(s < span_end and span_start < e for s, e in date_like):
                 continue
-            if any(s < span.end and span.start < e for s, e in date_like):
-                continue
-            words = list(span)
+            words = doc_words[span_start:span_end]
             while words and (
                 (words[0].is_stop and not (words[0].text.isupper() and len(words[0].text) > 1))
                 or words[0].text.rstrip(".").lower() in PERSON_TITLES
@@ -409,7 +475,7 @@ class Builder:
                     continue
                 first, last = words[0], words[-1]
                 lo, hi = tok_range(first.idx, last.idx + len(last.text))
-            surface = doc.text[first.idx : last.idx + len(last.text)]
+            surface = sent.text[first.idx - sent.start_char : last.idx + len(last.text) - sent.start_char]
             spans.append((surface, lo, hi, label))
         return spans
 
@@ -700,7 +766,7 @@ def _age(tokens: list[Token], lo: int, hi: int, text: str) -> bool:
     return hi + 1 < len(words) and words[hi] in ("-", "year") and words[hi + 1] in ("year", "old", "years")
 
 
-def _not_a_count(ent: Span, tokens: list[Token], lo: int, hi: int) -> bool:
+def _not_a_count(ent: _Ent, tokens: list[Token], lo: int, hi: int) -> bool:
     """Numbers that are not counts of something: "one of", percentages."""
     words = [t.text.lower() for t in tokens]
     if hi < len(words) and words[hi] == "of" and ent.text.lower() in ("one", "two", "some"):

@@ -69,6 +69,9 @@ def surface_key(token: Token) -> str:
     return text
 
 
+TERM_CACHE_SIZE = 500_000
+
+
 class TermMaker:
     """Turns tokens into search terms: lemma, then spelling norm, then folded.
 
@@ -81,11 +84,22 @@ class TermMaker:
         self.lemmas = lemmas
         self.norms = norms
         self.stops = stops
+        # Text and kind -> term: building an index folds each distinct word once, not each token.
+        self._terms: dict[tuple[str, str], str] = {}
 
     def term(self, token: Token) -> str:
         """The normalized term of any token (punctuation stays as it is)."""
         if token.kind == "punct":
             return token.text
+        key = (token.text, token.kind)
+        found = self._terms.get(key)
+        if found is None:
+            if len(self._terms) >= TERM_CACHE_SIZE:  # a long-running bot sees unbounded new words
+                self._terms.clear()
+            found = self._terms[key] = self._term(token)
+        return found
+
+    def _term(self, token: Token) -> str:
         key = surface_key(token)
         if token.kind == "word":
             key = self.lemmas.get(key, key)
