@@ -57,6 +57,10 @@ class Settings(BaseSettings):
         1_000_000, ge=10_000, le=50_000_000,
         validation_alias=_env("CROSSCHECK_MAX_REQUEST_BYTES", "max_request_bytes"),
     )  # fmt: skip
+    feedback_db: Path = Field(
+        PROJECT_ROOT / ".crosscheck" / "feedback.sqlite3",
+        validation_alias=_env("CROSSCHECK_FEEDBACK_DB", "feedback_db"),
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", validation_alias=_env("CROSSCHECK_LOG_LEVEL", "log_level")
     )

@@ -4,6 +4,7 @@
   repl                      interactive prompt with history
   sources                   list the articles of the corpus
   disagreements [--json]    every fact the articles differ on, found without a question
+  feedback [--json]         readers' verdicts on answers (Slack's Helpful / Something's wrong)
   index build|search|info   build the index, search it, describe it
   eval FILE.jsonl           score a question file (format of shared/eval/dev.jsonl)
   bench                     latency, build time, cold start and memory figures
@@ -68,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="skip the 100k-passage corpus")
     bench.add_argument("--retrieval", action="store_true", help="compare BM25 variants instead")
     bench.add_argument("--json-out", type=Path, metavar="PATH", help="also write the figures as JSON")
+    feedback = commands.add_parser("feedback", parents=[common], help="readers' feedback on answers")
+    feedback.add_argument("--json", action="store_true", help="one JSON object per line")
+    feedback.add_argument("--wrong", action="store_true", help="only answers marked wrong")
     commands.add_parser("serve", parents=[common], help="run the Slack app over HTTP (Procfile web)")
     commands.add_parser("socket", parents=[common], help="run the Slack app in Socket Mode (Procfile worker)")
     return parser
@@ -114,6 +118,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
         return run(engine)
     if args.command == "sources":
         return sources(engine)
+    if args.command == "feedback":
+        return feedback_command(engine, args.json, args.wrong)
     if args.command == "disagreements":
         return disagreements(engine, args.json, args.fresh)
     if args.command == "index":
@@ -212,6 +218,29 @@ def disagreements(engine: Engine, as_json: bool, fresh: bool) -> int:
         return EXIT_USAGE
     bold = ("\033[1m", "\033[0m") if sys.stdout.isatty() else ("**", "**")
     print(found.model_dump_json() if as_json else digest_text(found, bold=bold))
+    return EXIT_OK
+
+
+def feedback_command(engine: Engine, as_json: bool, wrong_only: bool) -> int:
+    """`feedback`: what readers said about answers, newest first."""
+    from bot.core.feedback import FeedbackError, FeedbackStore
+
+    try:
+        entries = FeedbackStore(engine.settings.feedback_db).all("wrong" if wrong_only else None)
+    except FeedbackError as exc:
+        print(f"crosscheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    for e in entries:
+        if as_json:
+            print(e.model_dump_json())
+            continue
+        print(f"#{e.id} {e.at} {e.user} {e.verdict.upper()}")
+        print(f"  question: {e.question}")
+        print(f"  answer:   {e.answer}")
+        if e.comment:
+            print(f"  comment:  {e.comment}")
+    if not entries and not as_json:
+        print(f"No feedback yet in {engine.settings.feedback_db}.")
     return EXIT_OK
 
 

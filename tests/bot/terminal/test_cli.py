@@ -383,3 +383,17 @@ def test_cli_disagreements_missing_config_exits_2(seed_env, tmp_path: Path, caps
     code = main(["disagreements"])
     err = capsys.readouterr().err
     assert code == EXIT_USAGE and "digest.toml is missing" in err, f"got {code}: {err!r}"
+
+
+def test_cli_feedback_lists_stored_verdicts(seed_env, tmp_path: Path, capsys) -> None:
+    from bot.core.feedback import Feedback, FeedbackStore
+
+    db = tmp_path / "feedback.sqlite3"
+    seed_env.setenv("CROSSCHECK_FEEDBACK_DB", str(db))
+    FeedbackStore(db).add("U9", BAGHDAD, "Sources disagree: 3; 1", "wrong", "missing 2")
+    assert main(["feedback"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "U9 WRONG" in out and "missing 2" in out, f"got:\n{out}"
+    assert main(["feedback", "--json"]) == EXIT_OK
+    entry = Feedback.model_validate_json(capsys.readouterr().out.splitlines()[0])
+    assert (entry.question, entry.comment) == (BAGHDAD, "missing 2")
