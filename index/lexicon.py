@@ -96,7 +96,10 @@ PERSON_TITLES = {
 }  # fmt: skip
 ROLE_NOUNS = {"commander", "leader", "chief", "head", "spokesman", "spokeswoman", "spokesperson",
               "president", "minister", "secretary", "official", "founder", "member", "soldier",
-              "specialist", "sergeant", "deputy", "director", "envoy", "ambassador"}  # fmt: skip
+              "specialist", "sergeant", "deputy", "director", "envoy", "ambassador", "administrator",
+              "chairman", "chairwoman", "chairperson", "governor", "mayor", "collector", "magistrate",
+              "superintendent", "inspector", "commissioner", "coordinator", "principal", "chancellor",
+              "captain", "pilot", "driver", "manager", "officer", "mastermind"}  # fmt: skip
 # "in US custody", "to Iraqi officials": a place name before one of these says whose, not where.
 MODIFIED_NOUNS = {
     "official", "officials", "troops", "troop", "forces", "force", "military", "soldiers",

@@ -35,6 +35,7 @@ from index.store import Index
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
 CLAUSE_DISTANCE = 20  # a date or time may open its clause, far from the event word
 ROLE_DISTANCE = 7
+OFFICE_REACH = 3  # words before a role word that name its office: "Odisha Fire Service Director"
 TYPE_DISTANCE = 2
 SYNONYM_CLOSENESS = 0.7
 SPEAKER_SYNONYM_CLOSENESS = 0.5  # with distance not counting, the word itself matters more
@@ -286,8 +287,10 @@ class _NameGates(_Proximity):
             return True  # "Central Command" answers "which command"
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
             return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
-        if _titled(p, m, roles):
-            return True  # "Prime Minister Mohammed Shia al-Sudani" holds the title before his name
+        titled = _titled(p, m, roles)
+        if titled is not None:
+            # "Prime Minister Mohammed Shia al-Sudani" holds the title before his name
+            return self.office_ok(p, titled)
         if _complement(p, m):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
         others = [
@@ -301,9 +304,24 @@ class _NameGates(_Proximity):
             if term not in roles:
                 continue
             d = self.distance(p, m, j)
-            if d <= limit and all(self.distance(p, o, j) >= d for o in others):
+            if d <= limit and all(self.distance(p, o, j) >= d for o in others) and self.office_ok(p, j):
                 return True
         return False
+
+    def office_ok(self, p: Passage, j: int) -> bool:
+        """Does the role word at j carry the words that make it the office asked about?
+
+        "Railway Minister X" is the railway minister; "Chief Minister Y" is not. The words
+        stand just before the role word, or after it in its complement ("administrator of
+        the state's Balasore district").
+        """
+        wanted = self.q.role_words
+        if not wanted:
+            return True
+        around = set(p.terms[max(0, j - OFFICE_REACH) : j])
+        if j + 1 < len(p.terms) and p.terms[j + 1] in ("of", "for", "at"):
+            around |= set(p.terms[j + 2 : j + 2 + 2 * OFFICE_REACH])
+        return all(w in around or around & self._synonyms(w) for w in wanted)
 
     def in_discourse(self, number: int, p: Passage) -> bool:
         """Does the organization a role question names appear in the sentence or just before it?
@@ -420,14 +438,15 @@ class _Scorer(_NumberGates, _NameGates, _PlaceGates, _SourceGates):
 COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "under", "on", "at"}
 
 
-def _titled(p: Passage, m: Mention, roles: set[str]) -> bool:
-    """Does one of the roles stand in the title right before the name (titles and demonyms only)?"""
+def _titled(p: Passage, m: Mention, roles: set[str]) -> int | None:
+    """Where one of the roles stands in the title right before the name (titles and demonyms
+    only), or None."""
     k = m.tok - 1
     while k >= 0 and p.terms[k] in TITLE_TERMS | roles | {"-", "."}:
         if p.terms[k] in roles:
-            return True
+            return k
         k -= 1
-    return False
+    return None
 
 
 def _complement(p: Passage, m: Mention) -> bool:

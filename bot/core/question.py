@@ -46,6 +46,7 @@ KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
         r"|commander|leader|spokes(man|woman|person)|president|minister|sergeant|general)s?\b|\bnames?\b"
     )),
 ]  # fmt: skip
+COUNT_ASKED_RE = re.compile(r"\bhow (many|much|old|far|large|big)\b|\bnumber of\b")
 ALIAS_RE = re.compile(
     r"\b(real|full|other|actual|alternative|alternate|official) name\b|\balso (called|known)\b"
     r"|\b(known|referred to) as\b|\bnickname\b|\bstand for\b|\bwhat does \w+ mean\b"
@@ -73,10 +74,13 @@ TYPE_NOUNS = {
     "command", "unit", "party", "movement", "department", "ministry", "force", "alliance",
     "coalition", "paper",
 }  # fmt: skip
-WH_PHRASE_RE = re.compile(
-    r"\b(?:which|what|name of the)\s+((?:[a-z'-]+\s+){0,3}?[a-z'-]+)\s+(?:did|does|do|was|were|is|are|has|"
-    r"have|had|said|says|claimed|carried|vowed|conducted|of|in|that|who)\b"
-)
+WH_PHRASE_RE = re.compile(r"\b(?:which|what|name of the)\s+((?:[a-z'-]+\s*){1,4})")
+WH_PHRASE_STOPS = {
+    "did", "does", "do", "was", "were", "is", "are", "has", "have", "had", "will", "would", "can",
+    "could", "of", "in", "on", "at", "that", "who", "to", "the", "a", "an", "it", "they",
+}  # fmt: skip
+# "which hospital", "near which station": facilities are places that are also organizations.
+FACILITY_HEADS = {"hospital", "station", "school", "college", "university", "campus", "airport", "port"}
 HEAD_KINDS: dict[str, Kind] = {
     **{w: "place" for w in ("city", "town", "country", "neighbourhood", "neighborhood", "district", "area",
                             "province", "region", "base", "place", "location", "village", "capital",
@@ -86,6 +90,8 @@ HEAD_KINDS: dict[str, Kind] = {
                                    "department", "ministry", "alliance", "coalition", "paper")},
     **{w: "person" for w in ("commander", "leader", "spokesman", "spokeswoman", "president", "minister",
                              "official", "person", "soldier", "sergeant", "general", "man", "woman")},
+    **{w: "place" for w in FACILITY_HEADS},
+    **{w: "organization" for w in ("zone", "company", "firm", "network", "channel", "union", "team")},
     **{w: "date" for w in ("date", "day", "month", "year")},
     **{w: "time" for w in ("time", "hour")},
 }  # fmt: skip
@@ -143,6 +149,9 @@ class Question:
     phrase_groups: set[str] = field(default_factory=set)  # groups named by a phrase: "lost their lives"
     numbers: list[float] = field(default_factory=list)  # counts the question names: "the 85 targets"
     reading: list[str] = field(default_factory=list)  # how the typed question was mended: "'injurd' as ..."
+    role_words: list[str] = field(
+        default_factory=list
+    )  # "the railway minister" -> [railway]: the role's own words
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -161,10 +170,13 @@ def clean_question(raw: str) -> str:
 def detect_kind(lowered: str) -> Kind:
     """The kind of answer wanted, from the question's wording."""
     kind: Kind = next((k for k, pattern in KIND_PATTERNS if pattern.search(lowered)), "other")
-    if kind in ("organization", "place", "person", "other"):
-        head = _wh_head(lowered)
-        if head in HEAD_KINDS:
-            return HEAD_KINDS[head]
+    head = _wh_head(lowered)
+    if head not in HEAD_KINDS:
+        return kind
+    # "which chief minister questioned the death toll": the noun after "which" names the answer,
+    # whatever else the question mentions; "how many" still asks for a number.
+    if kind in ("organization", "place", "person", "other") or not COUNT_ASKED_RE.search(lowered):
+        return HEAD_KINDS[head]
     return kind
 
 
@@ -173,7 +185,12 @@ def _wh_head(lowered: str) -> str | None:
     match = WH_PHRASE_RE.search(lowered)
     if not match:
         return None
-    words = [w for w in match.group(1).split() if w not in ("kind", "type", "sort", "the", "a", "an")]
+    words = []
+    for w in match.group(1).split():
+        if w in WH_PHRASE_STOPS:
+            break
+        if w not in ("kind", "type", "sort"):
+            words.append(w)
     known = [w.rstrip("s") if w.rstrip("s") in HEAD_KINDS else w for w in words]
     heads = [w for w in known if w in HEAD_KINDS]
     return heads[-1] if heads else None
@@ -194,7 +211,7 @@ def analyse(raw: str, index: Index) -> Question:
     consumed: set[int] = set()
 
     according = _according(text, words, terms, consumed, maker)
-    entity_ids, places, entity_terms, named_keys, soft_places, entity_starts = _entities(
+    entity_ids, places, entity_terms, named_keys, soft_places, entity_spans = _entities(
         words, index, consumed
     )
     excluded = _excluded(lowered, words, index, [*places, *soft_places])
@@ -209,6 +226,9 @@ def analyse(raw: str, index: Index) -> Question:
         else None
     )
     role = _role(terms, consumed) if kind in ("person", "other") else None
+    role_words = (
+        _role_words(words, terms, lowers, role, _named_words(entity_spans, index), maker) if role else []
+    )
     focus, missing, unknown = _focus(words, terms, consumed, type_noun, index)
     speaker = kind in ("person", "organization") and any(
         terms[i] in SPEECH and i not in consumed for i in range(len(words))
@@ -220,7 +240,7 @@ def analyse(raw: str, index: Index) -> Question:
         at = next(i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed)
         speech = None if terms[at] in GENERIC_SPEECH else terms[at]
         # Names before the verb describe the speaker; names after it are what was said.
-        speaker_entities = [e for lo, e in entity_starts if lo < at]
+        speaker_entities = [e for lo, _, e in entity_spans if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
 
     accept = _accept(kind, role, lowered, focus, exclusive_terms)
@@ -241,7 +261,7 @@ def analyse(raw: str, index: Index) -> Question:
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
-        reading=reading.changes,
+        reading=reading.changes, role_words=[] if speaker else role_words,
     )  # fmt: skip
 
 
@@ -286,12 +306,71 @@ def _counted(
 
 def _role(terms: list[str], consumed: set[int]) -> str | None:
     """The role a person question asks about: "who was the commander" -> commander."""
-    role = next((terms[i] for i in range(len(terms)) if terms[i] in ROLE_NOUNS and i not in consumed), None)
+    at = next((i for i in range(len(terms)) if terms[i] in ROLE_NOUNS and i not in consumed), None)
+    while at is not None and at + 1 < len(terms) and terms[at + 1] in ROLE_NOUNS and at + 1 not in consumed:
+        at += 1  # "chief secretary", "vice chairman": the last noun is the office
+    role = terms[at] if at is not None else None
     if role is None and "head" in terms:
         role = "leader"  # "who heads X"
     if role in GENERIC_ROLES:
         role = None
     return role
+
+
+COMPLEMENT_OPENERS = {"of", "for", "at"}
+
+
+def _named_words(spans: list[tuple[int, int, str]], index: Index) -> tuple[set[int], set[int]]:
+    """Positions of the words naming places, and people or groups, in the question: neither is
+    an office's own word (a place constrains where; a group is checked in the discourse)."""
+    places: set[int] = set()
+    others: set[int] = set()
+    for lo, hi, e in spans:
+        kind = index.entities[e].kind
+        if kind == "place":
+            places.update(range(lo, hi))
+        elif kind in ("org", "norp", "person"):
+            others.update(range(lo, hi))
+    return places, others
+
+
+def _role_words(
+    words: list[Token],
+    terms: list[str],
+    lowers: list[str],
+    role: str,
+    named: tuple[set[str], set[str]],
+    maker,
+) -> list[str]:
+    """The words that make a role one office: "the railway minister" -> [railway], "Kenya's
+    interior minister" -> [interior] (the place is a constraint, not the office), "the head of
+    the police" and "who heads the fire services" -> [police], [fire, service]. A name holds
+    the role only when the words around its title have them too. A group named in the
+    complement ("the leader of Kataib Hezbollah") is checked in the discourse instead."""
+    places, names = named
+    at = next((i for i in range(len(terms) - 1, -1, -1) if terms[i] == role), None)
+    if at is None:
+        return []
+
+    def usable(k: int) -> bool:
+        generic = terms[k] in QUESTION_WORDS or terms[k] in GENERIC_ROLES or terms[k] in TYPE_NOUNS
+        return not (maker.is_stop(words[k]) or generic)
+
+    found: list[str] = []
+    k = at - 1
+    while k >= 0 and usable(k) and not lowers[k].endswith("'s") and k not in places:
+        if k not in names:
+            found.append(terms[k])  # "chief secretary", "railway minister"
+        k -= 1
+    verb = at > 0 and lowers[at - 1] in ("who", "who's", "whos")  # "who heads the ..."
+    if verb or (at + 1 < len(words) and lowers[at + 1] in COMPLEMENT_OPENERS):
+        for k in range(at + (1 if verb else 2), min(len(words), at + 7)):
+            if not usable(k) or lowers[k].endswith("'s") or k in places | names:
+                if found and not maker.is_stop(words[k]):
+                    break
+                continue  # "the", "Kenya's": past them to the office's own words
+            found.append(terms[k])
+    return [t for t in found if t != role]
 
 
 def _focus(
@@ -321,7 +400,8 @@ def _accept(
 ) -> set[str]:
     """The mention kinds that can answer a question of this kind."""
     accept = {
-        "number": {"count"}, "date": {"date"}, "time": {"time"}, "place": {"place"},
+        "number": {"count"}, "date": {"date"}, "time": {"time"},
+        "place": {"place", "org"} if _wh_head(lowered) in FACILITY_HEADS else {"place"},
         "organization": {"org"}, "person": {"person"} if role else {"person", "org"},
         "other": {"person", "org", "place", "other"},
     }[kind]  # fmt: skip
@@ -459,7 +539,7 @@ def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[in
 
 def _entities(
     words: list[Token], index: Index, consumed: set[int]
-) -> tuple[list[str], list[str], list[str], list[str], list[str], list[tuple[int, str]]]:
+) -> tuple[list[str], list[str], list[str], list[str], list[str], list[tuple[int, int, str]]]:
     """Entity ids the question names (exactly or by a close spelling), its place constraints,
     the search terms of non-place entities, and the keys as spelled. Marks the words used."""
     keys = index.entity_keys
@@ -507,7 +587,7 @@ def _entities(
                 target.append(entity_id)
             continue  # a place constrains the answer; its name is not something to be near
         terms += [index.term_maker.term(w) for w in words[start:end] if not index.term_maker.is_stop(w)]
-    return entity_ids, places, terms, named, soft, [(lo, e) for lo, _, e in found]
+    return entity_ids, places, terms, named, soft, found
 
 
 LOCATIVE_BEFORE = {

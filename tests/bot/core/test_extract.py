@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.extract import Candidate, candidates
 from bot.core.question import analyse
 from bot.core.retrieve import retrieve
@@ -85,3 +87,37 @@ def test_candidates_scores_between_zero_and_one(index: Index) -> None:
 def test_candidates_no_hits_no_candidates(index: Index) -> None:
     q = analyse("how many were killed?", index)
     assert candidates(q, index, []) == [], "expected no candidates without passages"
+
+
+OFFICES = {
+    "a.txt": (
+        "Storm hits coastal state\n\n"
+        "Transport Minister Lena Ortiz said the bridge had collapsed. "
+        "Chief Minister Raj Patel said the state would pay compensation. "
+        "The fire service chief, Omar Haddad, said crews were still searching.\n"
+    ),
+    "b.txt": (
+        "Coastal storm toll rises\n\n"
+        "Lena Ortiz, the transport minister, visited the site on Sunday. "
+        "Raj Patel, the chief minister, said schools would reopen.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is the transport minister?", ["Lena Ortiz"]),
+        ("Who is the chief minister?", ["Raj Patel"]),
+        ("Who heads the fire service?", ["Omar Haddad"]),
+    ],
+)
+def test_candidates_role_holds_only_with_its_office_words(
+    make_corpus, tmp_path, question: str, expected: list[str]
+) -> None:
+    from bot.core.engine import Engine
+    from bot.settings import load_settings
+
+    engine = Engine(load_settings(corpus=make_corpus(OFFICES), index_dir=tmp_path / "index"))
+    got = [c.value for c in engine.answer(question).answers]
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"

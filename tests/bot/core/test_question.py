@@ -41,6 +41,11 @@ def test_clean_question_resolves_slack_markup(raw: str, clean: str) -> None:
         ("which militia was behind the attack?", "organization"),
         ("who was the commander killed in the strike?", "person"),
         ("why did the US strike?", "other"),
+        ("which chief minister questioned the death toll figures?", "person"),
+        ("which railway zone said the toll had reached 261?", "organization"),
+        ("near which station did the trains collide?", "place"),
+        ("what death toll did the railways give?", "number"),
+        ("how many officials said the toll was three?", "number"),
     ],
 )
 def test_detect_kind(question: str, kind: str) -> None:
@@ -115,3 +120,26 @@ def test_analyse_unknown_name_reported(index: Index) -> None:
 def test_analyse_us_pronoun_is_not_the_country(index: Index) -> None:
     q = analyse("can you tell us how many were killed?", index)
     assert not q.entities, f"expected no entity for the pronoun 'us', got {names(index, q.entities)!r}"
+
+
+@pytest.mark.parametrize(
+    ("question", "role", "office"),
+    [
+        ("Who is the railway minister?", "minister", ["railway"]),
+        ("Who is Iraq's interior minister?", "minister", ["interior"]),  # the place constrains
+        ("Who is the chief secretary?", "secretary", ["chief"]),
+        ("Who is the head of the fire services?", "head", ["fire", "service"]),
+        ("Who heads the fire services?", "head", ["fire", "service"]),
+        ("Who is the leader of Kataib Hezbollah?", "leader", []),  # the group: checked in the discourse
+        ("Who was the Kataib Hezbollah commander?", "commander", []),
+        ("which militia commander was killed?", "commander", []),  # a type noun, not an office
+        ("Who is the commander?", "commander", []),
+    ],
+)
+def test_analyse_role_words_name_the_office(
+    index: Index, question: str, role: str, office: list[str]
+) -> None:
+    q = analyse(question, index)
+    assert (q.role, sorted(q.role_words)) == (role, sorted(office)), (
+        f"{question!r}: expected role {role!r} with {office}, got {q.role!r} with {q.role_words}"
+    )
