@@ -339,7 +339,7 @@ def _role_words(
     terms: list[str],
     lowers: list[str],
     role: str,
-    named: tuple[set[str], set[str]],
+    named: tuple[set[int], set[int]],
     maker,
 ) -> list[str]:
     """The words that make a role one office: "the railway minister" -> [railway], "Kenya's
