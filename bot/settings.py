@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         PROJECT_ROOT / ".crosscheck" / "feedback.sqlite3",
         validation_alias=_env("CROSSCHECK_FEEDBACK_DB", "feedback_db"),
     )
+    corpus_check_seconds: float = Field(
+        30, ge=0, le=86_400, validation_alias=_env("CROSSCHECK_CORPUS_CHECK_SECONDS", "corpus_check_seconds")
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", validation_alias=_env("CROSSCHECK_LOG_LEVEL", "log_level")
     )

@@ -20,7 +20,7 @@ from index import bm25
 from index.articles import Article, CorpusError, article_files, load_sources, read_article
 from index.lexicon import load_lexicon
 from index.meta import ArticleInfo, Bm25Settings, IndexMeta
-from index.store import FORMAT_VERSION, Index, IndexFileError, save
+from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, save
 from index.terms import TermMaker, fold, tokenize
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,12 @@ def fingerprint(options: BuildOptions, files: list[Path]) -> str:
     digest = hashlib.sha256(fingerprint_settings(options).encode())
     for path in _inputs(options, files):
         digest.update(path.name.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"-")
+        try:  # in pieces: an article can be huge; unreadable, it is skipped (with a warning) by the build
+            with path.open("rb") as handle:
+                for chunk in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(chunk)
+        except OSError:
+            digest.update(b"-")
     return digest.hexdigest()
 
 
@@ -117,8 +122,25 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
             log.info("The corpus or settings changed since the index was built; rebuilding.")
         except IndexFileError as exc:
             log.warning("Rebuilding the index: %s", exc)
-    build(options, files, current or fingerprint(options, files), quick)
+    try:
+        build(options, files, current or fingerprint(options, files), quick)
+    except IndexNotSaved as exc:
+        _warn_unsaved_once(exc)
+        return exc.index
     return Index(path)
+
+
+_unsaved_warned: set[Path] = set()
+
+
+def _warn_unsaved_once(exc: IndexNotSaved) -> None:
+    """Say once per process and index file that the index lives in memory only."""
+    if exc.path not in _unsaved_warned:
+        _unsaved_warned.add(exc.path)
+        log.warning(
+            "%s It is kept in memory instead and built again at each start; make the folder writable "
+            "or set CROSSCHECK_INDEX_DIR to one that is.", exc
+        )  # fmt: skip
 
 
 def _reference_date(articles: list[Article]) -> date | None:

@@ -8,12 +8,16 @@ reads a few arrays and answering parses only the passages it looks at.
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import os
 import tempfile
+import time
 import zipfile
 from functools import cached_property
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 from pydantic import ValidationError
@@ -25,14 +29,32 @@ from index.passages import Passage
 from index.terms import TermMaker
 
 FORMAT_VERSION = 1
+# A save's temporary file lives for the seconds the write takes; one older than this was left by a
+# process killed while saving, and nothing will ever rename it.
+STALE_TMP_SECONDS = 15 * 60
+
+log = logging.getLogger(__name__)
 
 
 class IndexFileError(Exception):
     """The index file is missing, unreadable or from another version; rebuilding fixes it."""
 
 
+class IndexNotSaved(IndexFileError):
+    """The index was built but its folder cannot be written (read-only, a file in the way, full):
+    `index` holds it in memory, and `reason` says why it could not be saved."""
+
+    def __init__(self, path: Path, reason: str, index: Index) -> None:
+        super().__init__(f"The index cannot be saved to {path} ({reason}).")
+        self.path, self.reason, self.index = path, reason, index
+
+
 def save(path: Path, meta: IndexMeta, postings: Postings, passages: list[Passage]) -> None:
-    """Write the index atomically: readers never see a half-written file."""
+    """Write the index atomically: readers never see a half-written file.
+
+    Raises IndexNotSaved, holding the index in memory, when the file cannot be written.
+    Temporary files that killed saves left behind are removed first.
+    """
     records = [p.model_dump_json().encode() for p in passages]
     offsets = np.zeros(len(records) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum([len(r) for r in records])
@@ -40,24 +62,50 @@ def save(path: Path, meta: IndexMeta, postings: Postings, passages: list[Passage
     meta = meta.model_copy(
         update={"format": FORMAT_VERSION, "vocab": postings.vocab, "n_docs": postings.n_docs}
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    arrays = {
+        "meta": np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8),
+        "ptr": postings.ptr,
+        "docs": postings.docs,
+        "weights": postings.weights,
+        "constant": postings.constant,
+        "passages": blob,
+        "offsets": offsets,
+    }
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_tmp(path)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            np.savez(
-                handle,
-                meta=np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8),
-                ptr=postings.ptr,
-                docs=postings.docs,
-                weights=postings.weights,
-                constant=postings.constant,
-                passages=blob,
-                offsets=offsets,
-            )
+            _write(handle, arrays)
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+        buffer = io.BytesIO()
+        _write(buffer, arrays)
+        raise IndexNotSaved(path, exc.strerror or str(exc), Index(path, buffer.getvalue())) from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write(handle: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
+    np.savez(handle, **arrays)  # type: ignore[arg-type]
+
+
+def remove_stale_tmp(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
+    """Remove the temporary files of saves of `path` that were killed midway (older than
+    `older_than` seconds; a younger one may be another process's save in progress)."""
+    cutoff = time.time() - older_than
+    for tmp in path.parent.glob(f"{path.name}*.tmp"):
+        try:
+            if tmp.is_file() and not tmp.is_symlink() and tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                log.info("Removed %s, left by a save that was stopped midway.", tmp.name)
+        except OSError as exc:  # another process removed it first, or the folder is read-only
+            log.debug("Could not remove %s: %s", tmp, exc)
 
 
 def _read_meta(path: Path, raw: bytes) -> IndexMeta:
@@ -77,9 +125,10 @@ def _read_meta(path: Path, raw: bytes) -> IndexMeta:
 class Index:
     """A loaded index: search, passages, articles, entities and the term tables."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, held: bytes | None = None) -> None:
+        """The index saved at `path`, or (given `held`, its bytes) the one held in memory for that path."""
         try:
-            with np.load(path, allow_pickle=False) as data:
+            with np.load(path if held is None else io.BytesIO(held), allow_pickle=False) as data:
                 self.meta = _read_meta(path, data["meta"].tobytes())
                 self.postings = Postings(
                     self.meta.vocab, data["ptr"], data["docs"], data["weights"],

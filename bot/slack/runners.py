@@ -64,7 +64,7 @@ def _run_socket_mode(settings: Settings) -> int:
         )
     configure_logging(settings.log_level, secrets(settings))
     engine = Engine(settings)
-    IndexWarmup(engine).start()
+    IndexWarmup(engine, settings.corpus_check_seconds).start()
     handler = SocketModeHandler(build_app(settings, engine, socket_mode=True), app_token)
     try:
         handler.connect()

@@ -48,7 +48,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         configure_logging(settings.log_level, secrets(settings))
         engine = engine or Engine(settings)
-        warmup = IndexWarmup(engine).start()  # while Bolt checks the token with Slack
+        warmup = IndexWarmup(
+            engine, settings.corpus_check_seconds
+        ).start()  # while Bolt checks the token with Slack
         slack = SlackRequestHandler(build_app(settings, engine))
     except SettingsError as exc:
         print(f"crosscheck: {exc}", file=sys.stderr, flush=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import logging
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from index.articles import (
+    MAX_ARTICLE_BYTES,
     CorpusError,
     SourceInfo,
     article_files,
@@ -18,9 +20,11 @@ from index.articles import (
     normalize,
     read_article,
 )
+from index.build import BuildOptions, open_index
 from index.normalize import parse_stamp
 from index.store import Index
 from tests.conftest import SEED_CORPUS
+from tests.helpers import SMALL_ARTICLE
 
 BODY = "Officials said three people were killed in the strike."
 ASIANET = SEED_CORPUS / "004_2e80b37fffd6de0c.txt"
@@ -297,3 +301,58 @@ def test_load_sources_bad_entry_ignored_others_kept(tmp_path: Path, caplog: pyte
     assert got["good"].published == date(2024, 2, 8), f"expected 2024-02-08, got {got['good'].published}"
     warned = " ".join(r.getMessage() for r in caplog.records)
     assert "bad" in warned and "typo" in warned, f"expected warnings naming 'bad' and 'typo', got {warned!r}"
+
+
+# --- one bad file stays local ------------------------------------------------------------------------
+
+
+def test_article_files_symlink_out_of_the_folder_is_skipped_with_a_warning_naming_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(BODY, encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("The password is hunter2.", encoding="utf-8")
+    (corpus / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (corpus / "alias.txt").symlink_to(corpus / "a.txt")  # inside the folder: fine
+    with caplog.at_level(logging.WARNING):
+        got = [p.name for p in article_files(corpus)]
+    assert got == ["a.txt", "alias.txt"], f"expected the outside link skipped, got {got}"
+    assert any("leak.txt" in r.getMessage() for r in caplog.records), "expected a warning naming leak.txt"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_read_article_over_the_size_cap_reads_only_its_first_part_with_a_warning(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, encoding: str
+) -> None:
+    path = tmp_path / "dump.txt"
+    lines = (f"Officials said {i} people were killed in the strike — é.\n" for i in range(3 * 10**5))
+    path.write_text("".join(lines), encoding=encoding)  # over 3 MB in either encoding
+    with caplog.at_level(logging.WARNING):
+        article = read_article(path, None, parse_stamp)
+    assert article is not None, "expected the article read"
+    assert len(article.text.encode(encoding)) <= MAX_ARTICLE_BYTES, f"got {len(article.text)} characters"
+    assert article.text.rstrip().endswith("é."), f"expected whole lines, got ...{article.text[-40:]!r}"
+    warned = [r.getMessage() for r in caplog.records]
+    assert any("dump.txt" in w and "first" in w for w in warned), f"expected a warning naming it: {warned}"
+    assert not any("Windows-1252" in w for w in warned), f"expected no character cut in two: {warned}"
+
+
+def test_open_index_an_unreadable_article_is_skipped_and_the_rest_indexed(
+    tmp_path: Path, make_corpus, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """chmod 000 as a non-root user; as root (CI) opening the file is made to fail instead."""
+    corpus = make_corpus({"a.txt": SMALL_ARTICLE, "locked.txt": SMALL_ARTICLE.replace("three", "two")})
+    real_open = Path.open
+
+    def open_(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", open_)
+    options = BuildOptions(corpus=corpus, config_dir=tmp_path / "config", index_dir=tmp_path / "index")
+    with caplog.at_level(logging.WARNING):
+        index = open_index(options)
+    assert sorted(index.articles) == ["a"], f"expected only a.txt indexed, got {sorted(index.articles)}"
+    assert any("locked.txt" in r.getMessage() for r in caplog.records), "expected a warning naming it"

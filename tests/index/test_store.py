@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +13,7 @@ import pytest
 from index import bm25
 from index.meta import ArticleInfo, IndexMeta
 from index.passages import Passage
-from index.store import FORMAT_VERSION, Index, IndexFileError, save
+from index.store import FORMAT_VERSION, STALE_TMP_SECONDS, Index, IndexFileError, IndexNotSaved, save
 from index.terms import tokenize
 
 TEXTS = ["Three people were killed in Baghdad.", "The strike happened at 9.30pm."]
@@ -105,3 +107,48 @@ def test_index_corrupt_file_raises_index_file_error(saved: Path, corrupt) -> Non
 def test_index_missing_file_raises_index_file_error(tmp_path: Path) -> None:
     with pytest.raises(IndexFileError):
         Index(tmp_path / "missing.npz")
+
+
+# --- faults of the folder the index is saved in -----------------------------------------------------
+
+
+def _save_into(path: Path) -> None:
+    passages = [passage(i, t) for i, t in enumerate(TEXTS)]
+    save(path, META, passages=passages, postings=bm25.build([p.search_terms() for p in passages]))
+
+
+@pytest.mark.parametrize("blocked", ["path is a folder", "folder is a file", "folder is read-only"])
+def test_save_an_unwritable_index_raises_index_not_saved_holding_it_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, blocked: str
+) -> None:
+    path = tmp_path / "index" / "index.npz"
+    if blocked == "path is a folder":
+        path.mkdir(parents=True)
+    elif blocked == "folder is a file":
+        path.parent.write_text("in the way")
+    else:  # chmod would not stop root (CI); the OS's answer to a write there is made up instead
+
+        def read_only(*args: object, **kwargs: object) -> None:
+            raise PermissionError(13, "Permission denied")
+
+        monkeypatch.setattr("index.store.tempfile.mkstemp", read_only)
+    with pytest.raises(IndexNotSaved) as raised:
+        _save_into(path)
+    held = raised.value.index
+    assert [held.passage(i).text for i in range(len(held))] == TEXTS, "expected the index held in memory"
+    assert str(path) in str(raised.value) and raised.value.reason, f"expected path and reason: {raised.value}"
+    assert not list(tmp_path.rglob("*.tmp")), "expected no temporary file left"
+
+
+def test_save_removes_temporary_files_left_by_a_killed_save_but_not_a_running_one(tmp_path: Path) -> None:
+    path = tmp_path / "index" / "index.npz"
+    path.parent.mkdir()
+    orphan, running, other = (path.parent / n for n in ("index.npzab12.tmp", "index.npzcd34.tmp", "x.tmp"))
+    for tmp in (orphan, running, other):
+        tmp.write_bytes(b"half an index")
+    old = time.time() - STALE_TMP_SECONDS - 60
+    os.utime(orphan, (old, old))
+    os.utime(other, (old, old))
+    _save_into(path)
+    left = sorted(p.name for p in path.parent.iterdir())
+    assert left == sorted(["index.npz", running.name, other.name]), f"expected the orphan gone, got {left}"
