@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import bot.core.claims as claims  # the module, not the package: bot/core/__init__ imports this one
+from bot.core.event import frame_of
 from bot.core.extract import candidates
 from bot.core.models import Answer
 from bot.core.question import TYPE_NOUNS, Question, analyse, clean_question
@@ -117,7 +118,8 @@ class Engine:
             f"kind={q.kind} accept={sorted(q.accept)} focus={q.focus} counted={q.counted} role={q.role}",
             f"entities={[self.index.entities[e].name for e in q.entities]} "
             f"places={[self.index.entities[e].name for e in q.places]} inside={q.inside}",
-            f"read as={q.text!r} changes={q.reading}",
+            f"read as={q.text!r} changes={q.reading} role_words={q.role_words}",
+            frame_of(self.index).describe(self.index),
             f"unknown={q.unknown} missing={q.missing} abstain={_abstain_reason(q)}",
             f"type={q.type_noun} speaker={q.speaker} according={q.according} alias={q.alias} "
             f"named={q.named_keys} soft={q.soft_places} dates={q.dates} zone={q.zone}",

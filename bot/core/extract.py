@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
+from bot.core.event import frame_of, is_main_place, other_event
 from bot.core.question import Question
 from bot.core.retrieve import Hit
 from index.bm25 import idf_of
@@ -50,6 +51,7 @@ PLACE_UNKNOWN = 0.7
 SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
 OTHER_DAY_FACTOR = 0.2
 OTHER_NUMBER_FACTOR = 0.3
+UNSTATED_NOUN_FACTOR = 0.6  # a number that does not say what it counts, for "how many <noun>"
 DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
 # "According to a statement from X" or "X said" fit any question about what X announced or claimed.
 GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
@@ -58,6 +60,7 @@ CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
 CITY_TYPES = {"city", "town", "capital", "village"}
+TIMED_KINDS = {"count", "date", "time"}  # facts that belong to one event
 COUNTRY_TYPES = {"country", "nation"}
 
 
@@ -363,6 +366,11 @@ class _PlaceGates(_Proximity):
         if not asked:
             return 1.0, anchor
         if anchor is None:
+            # "how many were injured in Jordan" in coverage of a strike elsewhere: a sentence
+            # that names no place is about the main event, not the one asked about.
+            frame = frame_of(self.index)
+            if self.q.places and not any(is_main_place(frame, self.index, q) for q in self.q.places):
+                return 0.0, None
             return PLACE_UNKNOWN, None
         verdicts = [compatible(self.entities[anchor], self.entities[q], self.entities) for q in asked]
         if any(v is True for v in verdicts):
@@ -424,10 +432,14 @@ class _SourceGates(_Proximity):
         """A sentence dated to another day than the one the question names is about another event."""
         if not self.q.dates:
             return 1.0
-        days = {o.value for o in p.mentions if o.kind == "date" and o.precision == "day"}
-        if not days:
-            return 1.0
-        return 1.0 if days & set(self.q.dates) else OTHER_DAY_FACTOR
+        years = [d for d in self.q.dates if len(d) == 4]
+        stated = [o.value for o in p.mentions if o.kind == "date" and (o.precision == "day" or years)]
+        if not stated:
+            # "killed in 2011" in coverage of a 2021 flood: an undated sentence is about the main event
+            event_year = frame_of(self.index).year
+            return OTHER_DAY_FACTOR if event_year and any(int(y) != event_year for y in years) else 1.0
+        said = any(v == d or (len(d) == 4 and v.startswith(d)) for v in stated for d in self.q.dates)
+        return 1.0 if said else OTHER_DAY_FACTOR
 
 
 class _Scorer(_NumberGates, _NameGates, _PlaceGates, _SourceGates):
@@ -562,6 +574,11 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
         return []
     scorer = _Scorer(question, index)
     top = hits[0].score or 1.0
+    # Facts dated or placed in another event answer only a question that names that event.
+    frame = frame_of(index)
+    named_places = [*question.places, *question.soft_places]
+    check_places = not named_places
+    check_years = not question.dates and all(is_main_place(frame, index, e) for e in named_places)
     found: list[Candidate] = []
     for hit in hits:
         number, score = hit.passage, hit.score
@@ -579,6 +596,14 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind in NAME_KINDS and m.value in question.entities:
                 continue
+            if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years):
+                continue
+            if (
+                m.kind == "count"
+                and p.text[m.end : m.end + 1] == "-"
+                and p.text[m.end + 1 : m.end + 2].isalpha()
+            ):
+                continue  # "the three-train crash", "a 24-hour curfew": a modifier, not a count
             counted = scorer.counted_match(p, m) if m.kind == "count" else None
             if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
                 continue
@@ -603,6 +628,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             if support <= 0.0:
                 continue
             value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)
+            if m.kind == "count" and counted is None and question.counted:
+                value *= UNSTATED_NOUN_FACTOR  # "how many students": "15 died" may count anyone
             value *= HEADING_FACTOR if p.heading else 1.0
             found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
     return found
