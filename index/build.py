@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -149,6 +150,17 @@ def _reference_date(articles: list[Article]) -> date | None:
     return max(known) if known else None
 
 
+# Below this much text a build takes a second or two: not worth starting processes for.
+PARALLEL_MIN_CHARS = 500_000
+
+
+def _workers(articles: list[Article]) -> int:
+    """How many processes build passages: one per core for a large corpus, else one."""
+    if sum(len(a.text) for a in articles) < PARALLEL_MIN_CHARS:
+        return 1
+    return min(os.cpu_count() or 1, len(articles))
+
+
 def build(
     options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None, quick: str | None = None
 ) -> Path:
@@ -194,8 +206,7 @@ def build(
         )  # fmt: skip
     builder = Builder(nlp, term_maker, reference)
     builder.note_capitalization(articles)
-    for article in articles:
-        builder.add_article(article)
+    builder.add_articles(articles, _workers(articles))
     passages, entities = builder.finish()
     postings = bm25.build(
         [p.search_terms() for p in passages],

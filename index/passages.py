@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import logging
+import multiprocessing
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -253,6 +254,43 @@ class Builder:
     capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Baghdad" mid-sentence
     lowercase: Counter[str] = field(default_factory=Counter)  # "militia" as an ordinary word
     dates: dict[tuple[str, date | None], normalize.DateValue | None] = field(default_factory=dict)
+
+    def add_articles(self, articles: list[Article], workers: int = 1) -> None:
+        """Build every article's passages, in order; with workers > 1, in that many processes.
+
+        Articles are independent once the corpus's capitalization is known, so each worker
+        (forked: it inherits the loaded pipeline) builds whole articles and sends back their
+        passages and name occurrences, which are appended here in article order, exactly as
+        a serial build appends them.
+        """
+        if workers <= 1 or len(articles) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            for article in articles:
+                self.add_article(article)
+            return
+        global _FORKED
+        _FORKED = (self, articles)
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for part in pool.imap(_article_in_worker, range(len(articles))):
+                    self._append(part)
+        finally:
+            _FORKED = None
+
+    def _fresh(self) -> Builder:
+        """A builder with this one's corpus-wide knowledge and none of its passages."""
+        return Builder(
+            self.nlp, self.term_maker, self.reference_date, capitalized_inside=self.capitalized_inside,
+            lowercase=self.lowercase, dates=self.dates,
+        )  # fmt: skip
+
+    def _append(self, part: Builder) -> None:
+        """Take over another builder's passages and occurrences, numbered after this one's."""
+        offset = len(self.passages)
+        for occurrence in part.occurrences:
+            occurrence.passage += offset
+        self.passages += part.passages
+        self.occurrences += part.occurrences
+        self.occurrence_mentions += part.occurrence_mentions
 
     def add_article(self, article: Article) -> None:
         state = _ArticleState()
@@ -592,6 +630,23 @@ class Builder:
         _context_places(self.passages, by_id)
         _date_places(self.passages)
         return [Passage.model_validate(p) for p in self.passages], found
+
+
+# The builder and articles a forked worker inherits from Builder.add_articles.
+_FORKED: tuple[Builder, list[Article]] | None = None
+
+
+def _article_in_worker(n: int) -> Builder:
+    """In a worker process: article n's passages, on a fresh copy of the inherited builder."""
+    assert _FORKED is not None, "only called in a worker forked by Builder.add_articles"
+    builder, articles = _FORKED
+    part = builder._fresh()
+    part.add_article(articles[n])
+    part.nlp = None  # type: ignore[assignment]  # not sent back: the parent has its own
+    part.term_maker = None  # type: ignore[assignment]
+    part.capitalized_inside = part.lowercase = Counter()
+    part.dates = {}
+    return part
 
 
 @dataclass
