@@ -412,7 +412,7 @@ def measure_cold_start(corpus: Path, index_dir: Path, runs: int = COLD_RUNS) -> 
     if deps["exit"] != 0:
         raise RuntimeError(f"`ask` exited with {deps['exit']} while listing its modules")
     imports = [sys.executable, "-c", f"import {', '.join(deps['packages'])}" if deps["packages"] else "pass"]
-    index_files = sorted(index_dir.glob("*.npz"))
+    index_files = sorted(index_dir.glob("*.idx"))
     stamps = [p.stat().st_mtime_ns for p in index_files]
     times: dict[str, list[float]] = {"ask": [], "imports": [], "bare": []}
     for n in range(runs + 1):
@@ -526,7 +526,7 @@ def run_bench(engine: Engine, quick: bool, retrieval: bool, json_out: Path | Non
             Figure(section, "ratio ask / imports", cold["ask_s"] / cold["imports_s"], "x", TARGET_COLD_RATIO),
         ]  # fmt: skip
 
-        names = _seed_names(next(seed_index.glob("*.npz")))
+        names = _seed_names(next(seed_index.glob("*.idx")))
         for label, (passages, rounds) in SYNTHETIC.items():
             section = f"synthetic {label} corpus"
             target = TARGET_100K_P50_MS if label == "100k" else None

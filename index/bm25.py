@@ -19,6 +19,8 @@ compares the variants on the question sets.
 from __future__ import annotations
 
 import math
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,55 +85,116 @@ class Postings:
 
 
 def build(
-    corpus: list[list[str]],
+    corpus: Iterable[list[str]],
     variant: str = DEFAULT_VARIANT,
     k1: float = DEFAULT_K1,
     b: float = DEFAULT_B,
     delta: float = DEFAULT_DELTA,
 ) -> Postings:
-    """Postings for tokenized passages, with rank-bm25 computing idf and lengths."""
-    from rank_bm25 import BM25L, BM25Okapi, BM25Plus
+    """Postings for tokenized passages: rank-bm25's scores (idf, lengths), computed in arrays.
 
+    rank-bm25 itself keeps a dict of term frequencies per passage (about 1 kB each:
+    1 GB at a million passages) and this loop used to call it per posting. Here the
+    same arithmetic runs over arrays, in the same order of operations, so the weights
+    are the ones rank-bm25's `get_scores` gives (a test compares them).
+    """
     if variant not in VARIANTS:
         raise ValueError(f"unknown BM25 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
-    # rank-bm25 divides by the corpus size and average length; an empty passage list
-    # never reaches here (an empty corpus is refused earlier), but empty passages may.
-    safe = [doc if doc else ["\x00"] for doc in corpus]
+    counts = Counts()
+    for doc in corpus:
+        counts.add(doc)
+    return counts.postings(variant, k1, b, delta)
+
+
+class Counts:
+    """Term frequencies of passages added one at a time, as compact arrays, for `postings`."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}  # term -> number, in order of first use (rank-bm25's order)
+        self._terms: list[np.ndarray] = []
+        self._tfs: list[np.ndarray] = []
+        self._lengths: list[int] = []
+        self._distinct: list[int] = []  # per passage: how many distinct terms (its postings)
+        self._pending: tuple[list[int], list[int]] = ([], [])
+
+    def add(self, doc: list[str]) -> None:
+        # rank-bm25 divides by the corpus size and average length; an empty passage list
+        # never reaches here (an empty corpus is refused earlier), but empty passages may.
+        doc = doc or ["\x00"]
+        self._lengths.append(len(doc))
+        terms, tfs = self._pending
+        frequencies = Counter(doc)
+        self._distinct.append(len(frequencies))
+        for word, tf in frequencies.items():
+            t = self.ids.get(word)
+            if t is None:
+                t = self.ids[word] = len(self.ids)
+            terms.append(t)
+            tfs.append(tf)
+        if len(terms) > 1_000_000:
+            self._flush()
+
+    def _flush(self) -> None:
+        terms, tfs = self._pending
+        self._terms.append(np.array(terms, dtype=np.int32))
+        self._tfs.append(np.array(tfs, dtype=np.int32))
+        self._pending = ([], [])
+
+    def postings(self, variant: str, k1: float, b: float, delta: float) -> Postings:
+        self._flush()
+        n_docs = len(self._lengths)
+        lengths = np.array(self._lengths, dtype=np.int64)
+        terms = np.concatenate(self._terms)
+        tfs = np.concatenate(self._tfs).astype(np.float64)
+        distinct = np.array(self._distinct, dtype=np.int64)
+        docs = np.repeat(np.arange(n_docs, dtype=np.int32), distinct)
+        n_terms = len(self.ids)
+        doc_freq = np.bincount(terms, minlength=n_terms)
+        avgdl = int(lengths.sum()) / n_docs
+        idf = _idf(variant, doc_freq.tolist(), n_docs)
+        vocab = sorted(self.ids)
+        rank = np.empty(n_terms, dtype=np.int64)
+        rank[[self.ids[t] for t in vocab]] = np.arange(n_terms)
+        norm = 1 - b + b * lengths[docs] / avgdl
+        term_idf = np.array(idf, dtype=np.float64)[terms]
+        if variant == "okapi":
+            weights = term_idf * (tfs * (k1 + 1) / (tfs + k1 * norm))
+        elif variant == "l":
+            ctd = tfs / norm
+            weights = term_idf * tfs * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
+        else:
+            weights = term_idf * (delta + (tfs * (k1 + 1)) / (k1 * norm + tfs))
+        norm_one = 1 - b + b * 1.0 / avgdl
+        constant = np.array([_weight_at(variant, x, 0, norm_one, k1, delta) for x in idf], dtype=np.float64)
+        weights -= constant[terms]
+        order = np.argsort(rank[terms], kind="stable")
+        ptr = np.zeros(n_terms + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum(np.bincount(rank[terms], minlength=n_terms))
+        return Postings(
+            vocab, ptr, docs[order], weights[order].astype(np.float32),
+            constant[[self.ids[t] for t in vocab]].astype(np.float32), n_docs,
+        )  # fmt: skip
+
+
+def _idf(variant: str, doc_freq: list[int], n_docs: int) -> list[float]:
+    """Per term (in order of first use), the idf rank-bm25 computes: the same formulas, same order."""
     if variant == "okapi":
-        model = BM25Okapi(safe, k1=k1, b=b)
-    elif variant == "l":
-        model = BM25L(safe, k1=k1, b=b, delta=delta)
-    else:
-        model = BM25Plus(safe, k1=k1, b=b, delta=delta)
-    vocab = sorted(model.idf)
-    index = {t: i for i, t in enumerate(vocab)}
-    rows: list[list[tuple[int, float]]] = [[] for _ in vocab]
-    constant = np.zeros(len(vocab), dtype=np.float64)
-    for t, term in enumerate(vocab):
-        constant[t] = _weight(variant, model, term, 0, 1.0, k1, b, delta)
-    for d, freqs in enumerate(model.doc_freqs):
-        length = model.doc_len[d]
-        for term, tf in freqs.items():
-            t = index[term]
-            rows[t].append((d, _weight(variant, model, term, tf, length, k1, b, delta) - constant[t]))
-    ptr = np.zeros(len(vocab) + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum([len(r) for r in rows])
-    docs = np.fromiter((d for r in rows for d, _ in r), dtype=np.int32, count=int(ptr[-1]))
-    weights = np.fromiter((w for r in rows for _, w in r), dtype=np.float32, count=int(ptr[-1]))
-    return Postings(vocab, ptr, docs, weights, constant.astype(np.float32), len(corpus))
+        idf = [math.log(n_docs - freq + 0.5) - math.log(freq + 0.5) for freq in doc_freq]
+        total = 0.0
+        for x in idf:  # added in rank-bm25's order (sum() may compensate rounding)
+            total += x
+        eps = 0.25 * (total / len(idf))  # rank-bm25's epsilon floor for negative idf
+        return [eps if x < 0 else x for x in idf]
+    if variant == "l":
+        return [math.log(n_docs + 1) - math.log(freq + 0.5) for freq in doc_freq]
+    return [math.log((n_docs + 1) / freq) for freq in doc_freq]
 
 
-def _weight(
-    variant: str, model, term: str, tf: float, length: float, k1: float, b: float, delta: float
-) -> float:
-    """One term's contribution to one passage, as rank-bm25's get_scores computes it."""
-    idf = model.idf.get(term) or 0.0
-    norm = 1 - b + b * length / model.avgdl
+def _weight_at(variant: str, idf: float, tf: float, norm: float, k1: float, delta: float) -> float:
+    """One term's weight at term frequency tf and length norm (the constant at tf 0)."""
     if variant == "okapi":
         return idf * (tf * (k1 + 1) / (tf + k1 * norm))
     if variant == "l":
-        # rank-bm25 multiplies BM25L by the term frequency (so an absent term adds nothing);
-        # its scores are the definition here, so this does too.
         ctd = tf / norm
         return idf * tf * (k1 + 1) * (ctd + delta) / (k1 + ctd + delta)
     return idf * (delta + (tf * (k1 + 1)) / (k1 * norm + tf))

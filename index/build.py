@@ -51,7 +51,7 @@ class BuildOptions:
     @property
     def index_file(self) -> Path:
         folder_key = hashlib.sha1(str(self.corpus.resolve()).encode()).hexdigest()[:12]
-        return self.index_dir / f"index-{folder_key}.npz"
+        return self.index_dir / f"index-{folder_key}.idx"
 
 
 def _inputs(options: BuildOptions, files: list[Path]) -> list[Path]:
@@ -171,7 +171,7 @@ def build(
 
     from index.nlp import load_pipeline
     from index.normalize import parse_stamp
-    from index.passages import Builder
+    from index.passages import Builder, search_terms
 
     started = time.perf_counter()
     files = files if files is not None else article_files(options.corpus)
@@ -209,10 +209,10 @@ def build(
     builder.add_articles(articles, _workers(articles))
     passages, entities = builder.finish()
     postings = bm25.build(
-        [p.search_terms() for p in passages],
+        [search_terms(p["terms"], p["stops"]) for p in passages],
         options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta,
     )  # fmt: skip
-    per_article = Counter(p.doc_id for p in passages)
+    per_article = Counter(p["doc_id"] for p in passages)
     meta = IndexMeta(
         fingerprint=stamp,
         stat_signature=quick or stat_signature(options, files),

@@ -95,7 +95,12 @@ class Passage(BaseModel):
 
     def search_terms(self) -> list[str]:
         """The terms BM25 indexes for this passage."""
-        return [t for t, stop in zip(self.terms, self.stops, strict=True) if not stop]
+        return search_terms(self.terms, self.stops)
+
+
+def search_terms(terms: list[str], stops: list[bool]) -> list[str]:
+    """The terms BM25 indexes for a passage: its tokens' terms but the stop words'."""
+    return [t for t, stop in zip(terms, stops, strict=True) if not stop]
 
 
 DIRECTIONS = {
@@ -599,7 +604,7 @@ class Builder:
                 end += 1
             occ.inside_text = text[tokens[hi + 1].start : tokens[end - 1].end]
 
-    def finish(self) -> tuple[list[Passage], list[entities.Entity]]:
+    def finish(self) -> tuple[list[dict], list[entities.Entity]]:
         """Type every name across the corpus, then settle places and context; return the results."""
         found, assigned = entities.resolve(self.occurrences)
         by_id = {e.id: e for e in found}
@@ -629,7 +634,7 @@ class Builder:
             passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
         _context_places(self.passages, by_id)
         _date_places(self.passages)
-        return [Passage.model_validate(p) for p in self.passages], found
+        return self.passages, found
 
 
 # The builder and articles a forked worker inherits from Builder.add_articles.

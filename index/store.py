@@ -1,9 +1,25 @@
-"""The index file: one uncompressed .npz, loaded without pickle, passages parsed on demand.
+"""The index file: columns of plain arrays in one file, read in one go; passages built on demand.
 
-Layout: BM25 postings as numeric arrays; a JSON document (articles, entities,
-lemma and spelling tables, synonym groups, build facts) as UTF-8 bytes; and the
-passages as one UTF-8 blob of JSON records with an offsets array, so loading
-reads a few arrays and answering parses only the passages it looks at.
+Layout: a magic line, the length of a JSON header and the header itself (each
+array's dtype, length and offset, a CRC-32 of everything after the header), then
+the arrays, each 64-byte aligned. Loading reads the file and checks the CRC; it
+parses no passage: a passage is assembled from its slices of the columns when
+answering first looks at it.
+
+Columns (n passages; "ptr" arrays hold n + 1 offsets into the per-token,
+per-mention, ... columns that follow them):
+
+- postings: `post_ptr` (per vocabulary term), `post_docs`, `post_weights`, `post_constant`;
+  the vocabulary is string table `vocab`;
+- passages: `p_doc` (article number), `p_i`, `p_para`, `p_start`, `p_end`, `p_heading`,
+  `p_context_place` (string id, -1 for none), the text as UTF-8 (`text`, `text_ptr`);
+- tokens: `tok_ptr`, `tok_term` (string id), `tok_stop`, `tok_pos`, `tok_depth`;
+- mentions, places, sources: one column per field, string fields as string ids.
+
+Strings (terms, mention texts and values, entity ids, sources) are stored once each
+in string table `strings` (UTF-8 blob + offsets). Integer columns take the smallest
+integer type that holds them. The JSON document (articles, entities, lemma and
+spelling tables, synonym groups, build facts) is array `meta`.
 """
 
 from __future__ import annotations
@@ -14,10 +30,11 @@ import logging
 import os
 import tempfile
 import time
-import zipfile
+import zlib
+from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, get_args
 
 import numpy as np
 from pydantic import ValidationError
@@ -25,10 +42,17 @@ from pydantic import ValidationError
 from index.bm25 import Postings
 from index.entities import Entity
 from index.meta import ArticleInfo, IndexMeta
-from index.passages import Passage
+from index.passages import Mention, MentionKind, Passage, PlaceRef, SourceRef
 from index.terms import TermMaker
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+MAGIC = b"CROSSCHECK-INDEX\n"
+ALIGN = 64
+MENTION_KINDS: tuple[str, ...] = get_args(MentionKind)
+# Mention fields by how they are stored.
+MENTION_INTS = ("start", "end", "tok", "tok_end", "depth")
+MENTION_FLAGS = ("quoted", "locative")
+MENTION_STRINGS = ("text", "value", "qualifier", "precision", "attribution", "said_with", "place", "of")
 # A save's temporary file lives for the seconds the write takes; one older than this was left by a
 # process killed while saving, and nothing will ever rename it.
 STALE_TMP_SECONDS = 15 * 60
@@ -49,28 +73,154 @@ class IndexNotSaved(IndexFileError):
         self.path, self.reason, self.index = path, reason, index
 
 
-def save(path: Path, meta: IndexMeta, postings: Postings, passages: list[Passage]) -> None:
+class StringTable:
+    """Strings numbered in order of first use, for writing; `lookup` reads them back."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+
+    def id(self, text: str | None) -> int:
+        if text is None:
+            return -1
+        found = self.ids.get(text)
+        if found is None:
+            found = self.ids[text] = len(self.ids)
+        return found
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        """The table as a UTF-8 blob and n + 1 offsets."""
+        encoded = [s.encode() for s in self.ids]
+        ptr = np.zeros(len(encoded) + 1, dtype=np.int64)
+        ptr[1:] = np.cumsum([len(e) for e in encoded])
+        return np.frombuffer(b"".join(encoded), dtype=np.uint8), ptr
+
+
+def compact(values: Iterable[int] | np.ndarray) -> np.ndarray:
+    """An integer array in the smallest type that holds its values (int8 for none)."""
+    array = np.asarray(values if isinstance(values, np.ndarray) else list(values), dtype=np.int64)
+    if not len(array):
+        return array.astype(np.int8)
+    lo, hi = int(array.min()), int(array.max())
+    for dtype in (np.int8, np.int16, np.int32):
+        info = np.iinfo(dtype)
+        if info.min <= lo and hi <= info.max:
+            return array.astype(dtype)
+    return array
+
+
+def _ptr(lengths: list[int]) -> np.ndarray:
+    ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    ptr[1:] = np.cumsum(lengths)
+    return ptr
+
+
+def _record(passage: Passage | Mapping[str, Any]) -> Mapping[str, Any]:
+    return passage.model_dump() if isinstance(passage, Passage) else passage
+
+
+def passage_columns(
+    passages: Iterable[Passage | Mapping[str, Any]], doc_numbers: Mapping[str, int], strings: StringTable
+) -> dict[str, np.ndarray]:
+    """The passage, token, mention, place and source columns of some passages."""
+    cols: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "p_doc", "p_i", "p_para", "p_start", "p_end", "p_heading", "p_context_place", "text_len",
+            "tok_len", "tok_term", "tok_stop", "tok_pos", "tok_depth",
+            "m_len", "m_kind", *(f"m_{f}" for f in MENTION_INTS + MENTION_FLAGS + MENTION_STRINGS),
+            "pl_len", "pl_tok", "pl_entity", "pl_depth",
+            "src_len", "src_tok", "src_start", "src_end", "src_text", "src_verb",
+        )
+    }  # fmt: skip
+    texts: list[bytes] = []
+    string_id = strings.id
+    for passage in passages:
+        p = _record(passage)
+        cols["p_doc"].append(doc_numbers[p["doc_id"]])
+        for name in ("i", "para", "start", "end"):
+            cols[f"p_{name}"].append(p[name])
+        cols["p_heading"].append(bool(p.get("heading", False)))
+        cols["p_context_place"].append(string_id(p.get("context_place")))
+        encoded = p["text"].encode()
+        texts.append(encoded)
+        cols["text_len"].append(len(encoded))
+        cols["tok_len"].append(len(p["terms"]))
+        cols["tok_term"] += [string_id(t) for t in p["terms"]]
+        cols["tok_stop"] += p["stops"]
+        cols["tok_pos"] += p["pos"]
+        cols["tok_depth"] += p["depth"]
+        mentions = p.get("mentions", [])
+        cols["m_len"].append(len(mentions))
+        for m in mentions:
+            cols["m_kind"].append(MENTION_KINDS.index(m["kind"]))
+            for f in MENTION_INTS:
+                cols[f"m_{f}"].append(m.get(f, 0))
+            for f in MENTION_FLAGS:
+                cols[f"m_{f}"].append(bool(m.get(f, False)))
+            for f in MENTION_STRINGS:
+                cols[f"m_{f}"].append(string_id(m.get(f)))
+        places = p.get("places", [])
+        cols["pl_len"].append(len(places))
+        for r in places:
+            cols["pl_tok"].append(r["tok"])
+            cols["pl_entity"].append(string_id(r["entity"]))
+            cols["pl_depth"].append(r.get("depth", 0))
+        sources = p.get("sources", [])
+        cols["src_len"].append(len(sources))
+        for r in sources:
+            for f in ("tok", "start", "end"):
+                cols[f"src_{f}"].append(r[f])
+            cols["src_text"].append(string_id(r["text"]))
+            cols["src_verb"].append(string_id(r["verb"]))
+    arrays = {name: compact(values) for name, values in cols.items()}
+    arrays["text"] = np.frombuffer(b"".join(texts), dtype=np.uint8)
+    return arrays
+
+
+def concatenate(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """Columns of consecutive parts as one set; lengths become n + 1 offsets ("_len" -> "_ptr")."""
+    joined: dict[str, np.ndarray] = {}
+    for name in parts[0]:
+        pieces = [part[name] for part in parts]
+        dtype = np.result_type(*[p.dtype for p in pieces])
+        array = np.concatenate(pieces).astype(dtype, copy=False) if len(pieces) > 1 else pieces[0]
+        if name.endswith("_len"):
+            joined[name[: -len("_len")] + "_ptr"] = _ptr(array.tolist())
+        else:
+            joined[name] = array
+    return joined
+
+
+def save(
+    path: Path,
+    meta: IndexMeta,
+    postings: Postings,
+    passages: Iterable[Passage | Mapping[str, Any]] | None = None,
+    columns: dict[str, np.ndarray] | None = None,
+    strings: StringTable | None = None,
+) -> None:
     """Write the index atomically: readers never see a half-written file.
 
-    Raises IndexNotSaved, holding the index in memory, when the file cannot be written.
-    Temporary files that killed saves left behind are removed first.
+    Give either `passages` (records or models) or the `columns` and `strings` that
+    `passage_columns` and `concatenate` made of them. Raises IndexNotSaved, holding the
+    index in memory, when the file cannot be written. Temporary files that killed saves
+    left behind are removed first.
     """
-    records = [p.model_dump_json().encode() for p in passages]
-    offsets = np.zeros(len(records) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum([len(r) for r in records])
-    blob = np.frombuffer(b"".join(records), dtype=np.uint8)
-    meta = meta.model_copy(
-        update={"format": FORMAT_VERSION, "vocab": postings.vocab, "n_docs": postings.n_docs}
-    )
+    if columns is None:
+        strings = StringTable()
+        doc_numbers = {a.doc_id: n for n, a in enumerate(meta.articles)}
+        columns = concatenate([passage_columns(passages or [], doc_numbers, strings)])
+    assert strings is not None, "columns come with the string table they refer to"
+    vocab = "\n".join(postings.vocab).encode()
+    meta = meta.model_copy(update={"format": FORMAT_VERSION, "vocab": [], "n_docs": postings.n_docs})
+    blob, string_ptr = strings.arrays()
     arrays = {
         "meta": np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8),
-        "ptr": postings.ptr,
-        "docs": postings.docs,
-        "weights": postings.weights,
-        "constant": postings.constant,
-        "passages": blob,
-        "offsets": offsets,
-    }
+        "vocab": np.frombuffer(vocab, dtype=np.uint8),
+        "post_ptr": postings.ptr, "post_docs": postings.docs, "post_weights": postings.weights,
+        "post_constant": postings.constant, "strings": blob, "strings_ptr": string_ptr,
+        **columns,
+    }  # fmt: skip
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -91,10 +241,6 @@ def save(path: Path, meta: IndexMeta, postings: Postings, passages: list[Passage
         raise
 
 
-def _write(handle: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
-    np.savez(handle, **arrays)  # type: ignore[arg-type]
-
-
 def remove_stale_tmp(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
     """Remove the temporary files of saves of `path` that were killed midway (older than
     `older_than` seconds; a younger one may be another process's save in progress)."""
@@ -108,18 +254,78 @@ def remove_stale_tmp(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
             log.debug("Could not remove %s: %s", tmp, exc)
 
 
+def _write(handle: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
+    layout: dict[str, list[Any]] = {}
+    offset = 0
+    for name, array in arrays.items():
+        offset = -(-offset // ALIGN) * ALIGN
+        layout[name] = [array.dtype.str, len(array), offset]
+        offset += array.nbytes
+    crc = 0
+    for name, array in arrays.items():  # the CRC of the data section as it will be written
+        crc = zlib.crc32(_padding(layout, name), crc)
+        crc = zlib.crc32(np.ascontiguousarray(array).data, crc)
+    header = json.dumps({"format": FORMAT_VERSION, "crc32": crc, "size": offset, "arrays": layout}).encode()
+    handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
+    handle.write(b"\0" * (-(len(MAGIC) + 8 + len(header)) % ALIGN))
+    for name, array in arrays.items():
+        handle.write(_padding(layout, name))
+        handle.write(np.ascontiguousarray(array).data)
+
+
+def _padding(layout: dict[str, list[Any]], name: str) -> bytes:
+    """Zero bytes between the previous array's end and this one's aligned start."""
+    names = list(layout)
+    k = names.index(name)
+    if k == 0:
+        return b""
+    _, length, offset = layout[names[k - 1]]
+    end = offset + length * np.dtype(layout[names[k - 1]][0]).itemsize
+    return b"\0" * (layout[name][2] - end)
+
+
 def _read_meta(path: Path, raw: bytes) -> IndexMeta:
     """The index's JSON document, refused when it comes from another format version."""
     try:
-        meta = IndexMeta.model_validate_json(raw)
-    except ValidationError:
-        meta = None  # maybe another version's fields: say so when its format says so
-    found = meta.format if meta else json.loads(raw).get("format")
-    if found != FORMAT_VERSION:
-        raise IndexFileError(f"{path} is from another version of Crosscheck")
-    if meta is None:
-        raise IndexFileError(f"{path} cannot be read (its metadata does not match this version)")
-    return meta
+        return IndexMeta.model_validate_json(raw)
+    except ValidationError as exc:
+        raise IndexFileError(f"{path} cannot be read (its metadata does not match this version)") from exc
+
+
+def _open(path: Path, held: bytes | None = None) -> tuple[bytes | bytearray, dict[str, np.ndarray]]:
+    """Read the file (or `held`, its bytes) and return its arrays (views into one buffer), checked
+    against the header's CRC."""
+    with open(path, "rb") if held is None else io.BytesIO(held) as handle:
+        head = handle.read(len(MAGIC) + 8)
+        if head[: len(MAGIC)] != MAGIC:
+            if head[:2] == b"PK":  # the .npz of format 1
+                raise IndexFileError(f"{path} is from another version of Crosscheck")
+            raise IndexFileError(f"{path} is not a Crosscheck index file")
+        size = int.from_bytes(head[len(MAGIC) :], "little")
+        try:
+            header = json.loads(handle.read(size))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise IndexFileError(f"{path} cannot be read (damaged header: {exc})") from exc
+        if not isinstance(header, dict) or header.get("format") != FORMAT_VERSION:
+            raise IndexFileError(f"{path} is from another version of Crosscheck")
+        start = -(-(len(MAGIC) + 8 + size) // ALIGN) * ALIGN
+        total = len(held) if held is not None else os.fstat(handle.fileno()).st_size
+        if total != start + header["size"]:
+            raise IndexFileError(f"{path} cannot be read (it is {total} bytes, not {start + header['size']})")
+        # Read, not memory-mapped: a map of a file someone truncates in place kills the process
+        # (SIGBUS) at the next passage read; the CRC check reads every byte anyway.
+        handle.seek(start)
+        data: bytes | bytearray = bytearray(header["size"])
+        if handle.readinto(data) != len(data):
+            raise IndexFileError(f"{path} cannot be read (it ended early)")
+    view = memoryview(data)
+    if zlib.crc32(view) != header["crc32"]:
+        raise IndexFileError(f"{path} cannot be read (its contents are damaged: checksum mismatch)")
+    arrays = {
+        name: np.frombuffer(view, dtype=np.dtype(dtype), count=length, offset=offset)
+        for name, (dtype, length, offset) in header["arrays"].items()
+    }
+    return data, arrays
 
 
 class Index:
@@ -128,18 +334,19 @@ class Index:
     def __init__(self, path: Path, held: bytes | None = None) -> None:
         """The index saved at `path`, or (given `held`, its bytes) the one held in memory for that path."""
         try:
-            with np.load(path if held is None else io.BytesIO(held), allow_pickle=False) as data:
-                self.meta = _read_meta(path, data["meta"].tobytes())
-                self.postings = Postings(
-                    self.meta.vocab, data["ptr"], data["docs"], data["weights"],
-                    data["constant"], self.meta.n_docs,
-                )  # fmt: skip
-                self._blob = data["passages"]
-                self._offsets = data["offsets"]
-        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
+            self._buffer, self._a = _open(path, held)
+            self.meta = _read_meta(path, self._a["meta"].tobytes())
+            vocab = self._a["vocab"].tobytes().decode()
+            self.postings = Postings(
+                vocab.split("\n") if vocab else [], self._a["post_ptr"], self._a["post_docs"],
+                self._a["post_weights"], self._a["post_constant"], self.meta.n_docs,
+            )  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError, EOFError, UnicodeDecodeError) as exc:
             raise IndexFileError(f"{path} cannot be read ({exc})") from exc
         self.path = path
         self._passages: dict[int, Passage] = {}
+        self._strings: dict[int, str] = {}
+        self._doc_ids = [a.doc_id for a in self.meta.articles]
         self.term_maker = TermMaker(self.meta.lemmas, self.meta.norms, frozenset(self.meta.stops))
 
     @property
@@ -147,15 +354,74 @@ class Index:
         return self.meta.fingerprint
 
     def __len__(self) -> int:
-        return len(self._offsets) - 1
+        return len(self._a["p_doc"])
+
+    def string(self, n: int) -> str | None:
+        """String number n of the string table (None for -1)."""
+        if n < 0:
+            return None
+        found = self._strings.get(n)
+        if found is None:
+            ptr = self._a["strings_ptr"]
+            found = self._strings[n] = self._a["strings"][ptr[n] : ptr[n + 1]].tobytes().decode()
+        return found
+
+    def _slice(self, prefix: str, i: int) -> tuple[int, int]:
+        ptr = self._a[f"{prefix}_ptr"]
+        return int(ptr[i]), int(ptr[i + 1])
+
+    def doc_id(self, i: int) -> str:
+        """The doc_id of passage i, without assembling the passage."""
+        return self._doc_ids[int(self._a["p_doc"][i])]
 
     def passage(self, i: int) -> Passage:
-        """Passage number i, parsed on first use."""
+        """Passage number i, assembled from the columns on first use."""
         found = self._passages.get(i)
         if found is None:
-            raw = self._blob[self._offsets[i] : self._offsets[i + 1]].tobytes()
-            found = self._passages[i] = Passage.model_validate_json(raw)
+            found = self._passages[i] = self._assemble(i)
         return found
+
+    def _assemble(self, i: int) -> Passage:
+        a, string = self._a, self.string
+        if not 0 <= i < len(self):
+            raise IndexError(f"passage {i} out of range (the index has {len(self)})")
+        lo, hi = self._slice("text", i)
+        t_lo, t_hi = self._slice("tok", i)
+        m_lo, m_hi = self._slice("m", i)
+        pl_lo, pl_hi = self._slice("pl", i)
+        s_lo, s_hi = self._slice("src", i)
+        m = {name: a[f"m_{name}"][m_lo:m_hi].tolist() for name in ("kind", *MENTION_INTS, *MENTION_FLAGS,
+                                                                 *MENTION_STRINGS)}  # fmt: skip
+        mentions = []
+        for k in range(m_hi - m_lo):
+            fields: dict[str, Any] = {f: m[f][k] for f in MENTION_INTS}
+            fields.update({f: bool(m[f][k]) for f in MENTION_FLAGS})
+            fields.update({f: string(m[f][k]) for f in MENTION_STRINGS})
+            mentions.append(Mention.model_construct(kind=MENTION_KINDS[m["kind"][k]], **fields))
+        places = [
+            PlaceRef.model_construct(tok=tok, entity=string(entity), depth=depth)
+            for tok, entity, depth in zip(
+                a["pl_tok"][pl_lo:pl_hi].tolist(),
+                a["pl_entity"][pl_lo:pl_hi].tolist(),
+                a["pl_depth"][pl_lo:pl_hi].tolist(),
+                strict=True,
+            )
+        ]
+        sources = [
+            SourceRef.model_construct(tok=tok, start=start, end=end, text=string(text), verb=string(verb))
+            for tok, start, end, text, verb in zip(
+                *(a[f"src_{f}"][s_lo:s_hi].tolist() for f in ("tok", "start", "end", "text", "verb")),
+                strict=True,
+            )
+        ]
+        return Passage.model_construct(
+            doc_id=self._doc_ids[int(a["p_doc"][i])], i=int(a["p_i"][i]), para=int(a["p_para"][i]),
+            start=int(a["p_start"][i]), end=int(a["p_end"][i]), text=a["text"][lo:hi].tobytes().decode(),
+            heading=bool(a["p_heading"][i]), terms=[string(t) for t in a["tok_term"][t_lo:t_hi].tolist()],
+            stops=[bool(s) for s in a["tok_stop"][t_lo:t_hi].tolist()], pos=a["tok_pos"][t_lo:t_hi].tolist(),
+            depth=a["tok_depth"][t_lo:t_hi].tolist(), mentions=mentions, places=places,
+            context_place=string(int(a["p_context_place"][i])), sources=sources,
+        )  # fmt: skip
 
     @cached_property
     def articles(self) -> dict[str, ArticleInfo]:
@@ -187,8 +453,8 @@ class Index:
 
     @cached_property
     def passages_by_doc(self) -> dict[str, list[int]]:
-        """doc_id -> passage numbers in order (parses every passage; for tools, not answering)."""
+        """doc_id -> passage numbers in order (read from the article column, no passage assembled)."""
         found: dict[str, list[int]] = {}
-        for i in range(len(self)):
-            found.setdefault(self.passage(i).doc_id, []).append(i)
+        for i, doc in enumerate(self._a["p_doc"].tolist()):
+            found.setdefault(self._doc_ids[doc], []).append(i)
         return found

@@ -1,4 +1,4 @@
-"""The index file: one .npz of plain arrays, loaded without pickle; unreadable files are reported."""
+"""The index file: plain arrays in one file, checked by CRC; unreadable files are reported."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from index import bm25
 from index.meta import ArticleInfo, IndexMeta
 from index.passages import Passage
-from index.store import FORMAT_VERSION, STALE_TMP_SECONDS, Index, IndexFileError, IndexNotSaved, save
+from index.store import FORMAT_VERSION, MAGIC, STALE_TMP_SECONDS, Index, IndexFileError, IndexNotSaved, save
 from index.terms import tokenize
 
 TEXTS = ["Three people were killed in Baghdad.", "The strike happened at 9.30pm."]
@@ -44,7 +44,7 @@ META = IndexMeta(
 def saved(tmp_path: Path) -> Path:
     passages = [passage(i, t) for i, t in enumerate(TEXTS)]
     postings = bm25.build([p.search_terms() for p in passages])
-    path = tmp_path / "index" / "index.npz"
+    path = tmp_path / "index" / "index.idx"
     save(path, META, postings, passages)
     return path
 
@@ -65,26 +65,36 @@ def test_save_leaves_no_temporary_files(saved: Path) -> None:
     assert not leftovers, f"expected only the index file, got {leftovers!r}"
 
 
+def test_index_passages_round_trip_field_for_field(index: Index, tmp_path: Path) -> None:
+    records = [index.passage(i).model_dump() for i in range(len(index))]
+    path = tmp_path / "copy.idx"
+    save(path, index.meta, index.postings, records)
+    copy = Index(path)
+    for i, record in enumerate(records):
+        got = copy.passage(i).model_dump()
+        assert got == record, f"passage {i}: expected {record!r}, got {got!r}"
+    assert copy.passages_by_doc == index.passages_by_doc, "expected the same passages per article"
+
+
 @pytest.mark.parametrize("path_of", ["tmp", "seed"])
-def test_index_file_loads_without_pickle(saved: Path, index: Index, path_of: str) -> None:
+def test_index_file_holds_plain_arrays_only(saved: Path, index: Index, path_of: str) -> None:
     path = saved if path_of == "tmp" else index.path
-    with np.load(path, allow_pickle=False) as data:
-        dtypes = {name: data[name].dtype for name in data.files}
-    objects = [name for name, dtype in dtypes.items() if dtype.hasobject]
+    loaded = Index(path)
+    objects = [name for name, array in loaded._a.items() if array.dtype.hasobject]
     assert not objects, f"expected plain arrays only, got object arrays {objects!r}"
 
 
-def test_index_pickled_file_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "pickled.npz"
-    np.savez(path, meta=np.array([{"format": FORMAT_VERSION}], dtype=object))
-    with pytest.raises(IndexFileError):
+def test_index_npz_of_format_1_is_refused_as_another_version(tmp_path: Path) -> None:
+    path = tmp_path / "old.npz"
+    np.savez(path, meta=np.frombuffer(json.dumps({"format": 1}).encode(), dtype=np.uint8))
+    with pytest.raises(IndexFileError, match="another version"):
         Index(path)
 
 
 def test_index_other_format_version_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "old.npz"
-    meta = json.dumps({"format": FORMAT_VERSION + 100}).encode()
-    np.savez(path, meta=np.frombuffer(meta, dtype=np.uint8))
+    path = tmp_path / "old.idx"
+    header = json.dumps({"format": FORMAT_VERSION + 100}).encode()
+    path.write_bytes(MAGIC + len(header).to_bytes(8, "little") + header)
     with pytest.raises(IndexFileError, match="another version"):
         Index(path)
 
@@ -106,7 +116,7 @@ def test_index_corrupt_file_raises_index_file_error(saved: Path, corrupt) -> Non
 
 def test_index_missing_file_raises_index_file_error(tmp_path: Path) -> None:
     with pytest.raises(IndexFileError):
-        Index(tmp_path / "missing.npz")
+        Index(tmp_path / "missing.idx")
 
 
 # --- faults of the folder the index is saved in -----------------------------------------------------

@@ -240,7 +240,7 @@ def test_cli_binary_file_skipped_with_warning(clean_env, make_corpus, tmp_path: 
     assert b"image.txt" in done.stderr, f"expected a warning naming image.txt, got {done.stderr!r}"
     result = Answer.model_validate_json(done.stdout)
     assert [c.value for c in result.answers] == ["3"], f"expected 3 from good.txt, got {result.answers!r}"
-    built = [p.name for p in (tmp_path / "index").glob("*.npz")]
+    built = [p.name for p in (tmp_path / "index").glob("*.idx")]
     assert built, "expected the index written under CROSSCHECK_INDEX_DIR"
 
 
