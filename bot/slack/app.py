@@ -17,7 +17,9 @@ waits for an answer, the index or a busy pool.
 from __future__ import annotations
 
 import logging
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from slack_bolt import App
 from slack_bolt.error import BoltError
@@ -25,12 +27,25 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.core import Engine
 from bot.settings import Settings, SettingsError
-from bot.slack.client import secret, web_client
+from bot.slack.client import deadline, secret, web_client
 from bot.slack.listeners import register
 
 # Answering is a few milliseconds of CPU; most of a reply's time is the call to
-# Slack, so a few threads keep replies flowing without starving the acks.
-ANSWER_THREADS = 8
+# Slack, so a few threads keep replies flowing without starving the acks. Each
+# answer has a deadline (client.ANSWER_SECONDS) past which no retry to Slack starts,
+# and each call to Slack a timeout, so a slow Slack holds a thread for seconds, not minutes.
+ANSWER_THREADS = 16
+
+
+class AnswerPool(ThreadPoolExecutor):
+    """The lazy listeners' thread pool: each task runs within its own answer deadline."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        def within_deadline() -> Any:
+            with deadline():
+                return fn(*args, **kwargs)
+
+        return super().submit(within_deadline)
 
 
 def build_app(settings: Settings, engine: Engine, *, socket_mode: bool = False) -> App:
@@ -51,7 +66,7 @@ def build_app(settings: Settings, engine: Engine, *, socket_mode: bool = False) 
             # The ack function runs in the request's thread and returns at once; the
             # answering runs as lazy listeners on the pool below.
             process_before_response=True,
-            listener_executor=ThreadPoolExecutor(ANSWER_THREADS, thread_name_prefix="crosscheck-answer"),
+            listener_executor=AnswerPool(ANSWER_THREADS, thread_name_prefix="crosscheck-answer"),
             # Socket Mode requests come over Slack's own authenticated connection.
             request_verification_enabled=not socket_mode,
         )

@@ -21,6 +21,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core import Answer, Engine, QuestionError
 from bot.settings import Settings
 from bot.slack import blocks
+from bot.slack.client import LATE_NOTICE, late_notices, retry_after
 
 log = logging.getLogger(__name__)
 
@@ -133,18 +134,41 @@ class Replies:
             return answer
         return blocks.answer_message(answer, n_articles=self.n_articles(), share=share)
 
-    @staticmethod
-    def post(client: WebClient, channel: str, message: blocks.Message, thread_ts: str | None) -> None:
-        """Post a message with chat.postMessage; a refusal or failure is logged, never raised."""
+    @classmethod
+    def post(
+        cls,
+        client: WebClient,
+        channel: str,
+        message: blocks.Message,
+        thread_ts: str | None,
+        notice: bool = True,
+    ) -> None:
+        """Post a message with chat.postMessage; a refusal or failure is logged, never raised.
+
+        When Slack is too busy (429, 5xx) or out of reach in time, a short notice that the
+        answer could not be delivered follows once Slack may take it (unless `notice` is False).
+        """
+        wait: float | None = None
         try:
             client.chat_postMessage(
-                channel=channel, thread_ts=thread_ts, text=message["text"], blocks=message["blocks"],
+                channel=channel, thread_ts=thread_ts, text=message["text"], blocks=message.get("blocks"),
                 unfurl_links=False, unfurl_media=False,
             )  # fmt: skip
+            return
         except SlackApiError as exc:
             log.warning("Slack refused the answer for %s: %s", channel, exc.response.get("error"))
+            status = exc.response.status_code
+            if status != 429 and status < 500:  # not allowed there: a notice would be refused too
+                return
+            wait = retry_after(exc.response.headers)
+        except OSError as exc:  # timed out, refused, unreachable
+            log.warning("Could not post the answer to %s: %s", channel, exc)
         except Exception:
             log.exception("Could not post the answer to %s", channel)
+            return
+        if notice:
+            late = {"text": LATE_NOTICE}
+            late_notices.schedule(lambda: cls.post(client, channel, late, thread_ts, notice=False), wait)
 
 
 def action_of(body: dict[str, Any]) -> tuple[str | None, str, str | None]:

@@ -6,7 +6,7 @@ FakeSlack serves, on 127.0.0.1:
   /hooks/<id>       response URLs (hand them out with `response_url()`); posts are recorded
   a WebSocket       Socket Mode: `send_envelope()` pushes to the app, acks are recorded
 Failures can be queued per path (`fail(...)`): an HTTP status with headers, or a
-dropped connection, to exercise the app's retry handlers.
+dropped connection, to exercise the app's retry handlers; `hang(...)` delays answers.
 
 SlackSender signs requests with slack_sdk's SignatureVerifier and posts events,
 slash commands and button clicks to the app's real HTTP endpoint.
@@ -70,6 +70,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.socket_acks: list[dict[str, Any]] = []
         self._failures: dict[str, list[tuple[int | None, dict[str, str]]]] = {}
+        self._hangs: dict[str, list[float]] = {}
         self._changed = threading.Condition()
         self._ts = itertools.count(1)
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -97,6 +98,10 @@ class FakeSlack:
     ) -> None:
         """The next `times` requests to `path` fail with `status` (and headers); None drops the connection."""
         self._failures.setdefault(path, []).extend([(status, headers or {})] * times)
+
+    def hang(self, path: str, seconds: float, times: int = 1) -> None:
+        """The next `times` requests to `path` wait `seconds` for an answer (a hung Slack)."""
+        self._hangs.setdefault(path, []).extend([seconds] * times)
 
     def posts(self, method: str = "chat.postMessage") -> list[Call]:
         """Successful Web API calls of one method, oldest first."""
@@ -190,6 +195,9 @@ class FakeSlack:
                 body = _parse_body(raw, self.headers.get("Content-Type") or "")
                 path = urllib.parse.urlsplit(self.path).path
                 call = Call(path, {k.lower(): v for k, v in self.headers.items()}, body)
+                hangs = fake._hangs.get(path)
+                if hangs:
+                    time.sleep(hangs.pop(0))
                 failures = fake._failures.get(path)
                 if failures:
                     status, headers = failures.pop(0)
