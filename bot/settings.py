@@ -8,12 +8,14 @@ start-up with SettingsError, whose message names the variable and how to set it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -64,6 +66,23 @@ class Settings(BaseSettings):
     corpus_check_seconds: float = Field(
         30, ge=0, le=86_400, validation_alias=_env("CROSSCHECK_CORPUS_CHECK_SECONDS", "corpus_check_seconds")
     )
+    # Who may add and remove coverage from Slack: user ids (U...) and channel ids (C..., D...);
+    # nobody by default (the command line always may: it runs on the server).
+    coverage_editors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("CROSSCHECK_COVERAGE_EDITORS", "coverage_editors")
+    )
+    # Fetching a pasted link: private, loopback and link-local addresses are refused unless allowed
+    # (tests serve pages on loopback), so a link cannot reach the server's own network.
+    fetch_allow_private: bool = Field(
+        False, validation_alias=_env("CROSSCHECK_FETCH_ALLOW_PRIVATE", "fetch_allow_private")
+    )
+    fetch_timeout_seconds: float = Field(
+        15, gt=0, le=300, validation_alias=_env("CROSSCHECK_FETCH_TIMEOUT_SECONDS", "fetch_timeout_seconds")
+    )
+    fetch_max_bytes: int = Field(
+        5_000_000, ge=10_000, le=100_000_000,
+        validation_alias=_env("CROSSCHECK_FETCH_MAX_BYTES", "fetch_max_bytes"),
+    )  # fmt: skip
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         "WARNING", validation_alias=_env("CROSSCHECK_LOG_LEVEL", "log_level")
     )
@@ -90,6 +109,20 @@ class Settings(BaseSettings):
     @classmethod
     def _upper(cls, value: Any) -> Any:
         return value.upper() if isinstance(value, str) else value
+
+    @field_validator("coverage_editors", mode="before")
+    @classmethod
+    def _editors(cls, value: Any) -> Any:
+        """`U123,C456` or `U123 C456` from the environment; a TOML list as it is."""
+        if isinstance(value, str):
+            value = value.replace(",", " ").split()
+        if isinstance(value, list):
+            for item in value:
+                if not (isinstance(item, str) and re.fullmatch(r"[UWCDG][A-Z0-9]{2,}", item)):
+                    raise ValueError(
+                        f"{item!r} is not a Slack user or channel id (U..., W..., C..., D..., G...)"
+                    )
+        return value
 
     @field_validator("slack_api_url")
     @classmethod

@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 # News articles run to tens of kilobytes; past this a file is a dump, not an article, and indexing
 # it whole costs minutes and gigabytes (20 MB: 208 s, 2.9 GB). Only its first part is indexed.
 MAX_ARTICLE_BYTES = 1_000_000
+# The corpus folder's own metadata sidecar, in config/sources.toml's format: written when an
+# article is added (`crosscheck add`), so the folder carries its articles' titles and links.
+CORPUS_SIDECAR = "sources.toml"
 
 
 class CorpusError(Exception):
@@ -291,6 +294,16 @@ def load_sources(path: Path) -> dict[str, SourceInfo]:
             )
             log.warning("Ignoring metadata for %s in %s: %s", doc_id, path, problems)
     return sources
+
+
+def merged_sources(config_sidecar: Path, corpus: Path) -> dict[str, SourceInfo]:
+    """The corpus folder's sidecar, with config/sources.toml's entries over it field by field:
+    what was written by hand corrects what `add` read from a page."""
+    merged = load_sources(corpus / CORPUS_SIDECAR)
+    for doc_id, info in load_sources(config_sidecar).items():
+        base = merged[doc_id].model_dump(exclude_none=True) if doc_id in merged else {}
+        merged[doc_id] = SourceInfo.model_validate(base | info.model_dump(exclude_none=True))
+    return merged
 
 
 def article_files(folder: Path) -> list[Path]:

@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 from index import bm25
-from index.articles import Article, CorpusError, article_files, load_sources, read_article
+from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
 from index.lexicon import load_lexicon
 from index.meta import ArticleInfo, Bm25Settings, IndexMeta
 from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, save
@@ -61,6 +61,7 @@ def _inputs(options: BuildOptions, files: list[Path]) -> list[Path]:
         *sorted(Path(__file__).parent.glob("data/*.toml")),
         options.sources_file,
         options.lexicon_file,
+        options.corpus / CORPUS_SIDECAR,
         *files,
     ]
 
@@ -176,7 +177,7 @@ def build(
     started = time.perf_counter()
     files = files if files is not None else article_files(options.corpus)
     stamp = stamp or fingerprint(options, files)
-    sources = load_sources(options.sources_file)
+    sources = merged_sources(options.sources_file, options.corpus)
     articles = [a for path in files if (a := read_article(path, sources.get(path.stem), parse_stamp))]
     if not articles:
         raise CorpusError(

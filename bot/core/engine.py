@@ -79,6 +79,13 @@ class Engine:
             self._index = open_index(self.options)
             return old is None or self._index.fingerprint != old.fingerprint
 
+    def pinned(self) -> Engine:
+        """An engine answering from the index loaded now, whatever a later refresh swaps in
+        (to compare answers before and after a change to the coverage)."""
+        pinned = Engine(self.settings, self.corpus)
+        pinned._index = self.index
+        return pinned
+
     def answer(self, question: str) -> Answer:
         """Every differing answer the coverage gives to a question, each with its sources.
 

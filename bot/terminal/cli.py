@@ -3,6 +3,8 @@
   ask [QUESTION] [--json]   answer one question, or one per stdin line
   repl                      interactive prompt with history
   sources                   list the articles of the corpus
+  add URL|FILE...           add articles (web pages, .txt or .html files) and index them
+  remove ID...              take articles out of the coverage
   disagreements [--json]    every fact the articles differ on, found without a question
   feedback [--json]         readers' verdicts on answers (Slack's Helpful / Something's wrong)
   index build|search|info   build the index, search it, describe it
@@ -50,6 +52,10 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--explain", action="store_true", help="show how the question was read and scored")
     commands.add_parser("repl", parents=[common], help="interactive prompt")
     commands.add_parser("sources", parents=[common], help="list the articles")
+    add = commands.add_parser("add", parents=[common], help="add articles: links or .txt/.html files")
+    add.add_argument("targets", nargs="+", metavar="URL|FILE")
+    remove = commands.add_parser("remove", parents=[common], help="take articles out (ids from `sources`)")
+    remove.add_argument("doc_ids", nargs="+", metavar="ID")
     digest = commands.add_parser(
         "disagreements", parents=[common], help="every fact the articles differ on, without a question"
     )
@@ -118,6 +124,8 @@ def _dispatch(args: argparse.Namespace, engine: Engine) -> int:
         return run(engine)
     if args.command == "sources":
         return sources(engine)
+    if args.command in ("add", "remove"):
+        return change_coverage(engine, args.command, args.targets if args.command == "add" else args.doc_ids)
     if args.command == "feedback":
         return feedback_command(engine, args.json, args.wrong)
     if args.command == "disagreements":
@@ -204,6 +212,23 @@ def sources(engine: Engine) -> int:
         meta = ", ".join(x for x in (article.outlet, article.published, article.url) if x)
         print(f"{article.doc_id}  {article.title}" + (f"  [{meta}]" if meta else ""))
     return EXIT_OK
+
+
+def change_coverage(engine: Engine, action: str, targets: list[str]) -> int:
+    """`add` / `remove`: each target in turn; one refused does not stop the others."""
+    from bot.coverage.editor import CoverageEditor, CoverageError
+
+    editor = CoverageEditor(engine)
+    refused = 0
+    for target in targets:
+        try:
+            outcome = editor.add(target) if action == "add" else editor.remove(target)
+        except CoverageError as exc:
+            refused += 1
+            print(f"crosscheck: {target}: {exc}", file=sys.stderr)
+            continue
+        print(outcome.describe(bold=("", "")) + f" (indexed in {outcome.seconds:.2f} s)")
+    return EXIT_USAGE if refused else EXIT_OK
 
 
 def disagreements(engine: Engine, as_json: bool, fresh: bool) -> int:

@@ -1,0 +1,1 @@
+"""Changing the coverage: fetching pages, reading articles from them, storing and indexing them."""
