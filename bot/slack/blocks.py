@@ -1,21 +1,26 @@
 """Answers as Slack Block Kit messages.
 
-`answer_message`, `answer_pages`, `sources_message`, `help_message` and
-`notice_message` return the JSON-ready dict a Slack message is made of (`text`
-for notifications, `blocks`), always within Block Kit's limits, and never import
-slack_sdk: `crosscheck ask` does not pay for it. The wording is shared with the
-terminal (bot/wording.py).
+`answer_message`, `answer_pages`, `sources_message`, `digest_message`,
+`help_message` and `notice_message` return the JSON-ready dict a Slack message is
+made of (`text` for notifications, `blocks`), always within Block Kit's limits,
+and never import slack_sdk: `crosscheck ask` does not pay for it. `digest_blocks`
+is the digest App Home shows too (bot/slack/views.py). The wording is shared with
+the terminal (bot/wording.py).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.models import Answer, Claim, Source
-from bot.wording import count_phrase, headline
+from bot.wording import NATURE_LABELS, count_phrase, digest_summary, fact_title, fact_values, headline
 from index.meta import ArticleInfo
+
+if TYPE_CHECKING:  # the digest's models, not its machinery: blocks.py stays cheap to import
+    from bot.core.digest import Digest, Disagreement
 
 # Slack's limits (https://docs.slack.dev/reference/block-kit/blocks).
 SECTION_TEXT_LIMIT = 3000  # characters in one section's or context element's text
@@ -29,8 +34,15 @@ QUOTE_CHARS = 500
 LABEL_CHARS = 150
 PAGE_CHARS = 12_000  # of mrkdwn per "Show all sources" message
 
+# The digest in one message: a few sources per value, then a count of the rest.
+DIGEST_SOURCES_SHOWN = 2
+DIGEST_QUOTE_CHARS = 300
+CLI_DIGEST = "crosscheck disagreements"
+
 SHARE_ACTION = "crosscheck_share"
 SHOW_ALL_ACTION = "crosscheck_show_all"
+HELPFUL_ACTION = "crosscheck_helpful"
+WRONG_ACTION = "crosscheck_wrong"
 
 Message = dict[str, Any]
 Block = dict[str, Any]
@@ -111,14 +123,14 @@ def _link(url: str | None, label: str) -> str:
     return shown
 
 
-def _source_entry(source: Source) -> str:
+def _source_entry(source: Source, quote_chars: int = QUOTE_CHARS) -> str:
     """ "• <url|Outlet> (date) — according to X" then the sentence as a quote."""
     line = "• " + _link(source.url, _clip(source.outlet or source.title))
     if source.published:
         line += f" ({mrkdwn_escape(_clip(source.published))})"
     if source.attribution:
         line += f" — according to {mrkdwn_escape(_clip(source.attribution))}"
-    return f"{line}\n>{_quote(source)}"
+    return f"{line}\n>{_quote(source, quote_chars)}"
 
 
 def _claim_line(n: int, claim: Claim) -> str:
@@ -156,8 +168,9 @@ def _context(text_: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text_, "verbatim": True}]}
 
 
-def _buttons(answer: Answer, share: bool, show_all: bool) -> list[Block]:
-    """The actions block; each button's value is the question, so a click can answer it again."""
+def _buttons(answer: Answer, share: bool, show_all: bool, feedback: bool = False) -> list[Block]:
+    """The actions block. Share and Show all carry the question, so a click can answer it again;
+    the feedback buttons carry the question and the answer as shown (`feedback_value`)."""
     value = answer.question[:BUTTON_VALUE_LIMIT]
     buttons: list[dict[str, Any]] = []
     if share:
@@ -166,7 +179,40 @@ def _buttons(answer: Answer, share: bool, show_all: bool) -> list[Block]:
     if show_all:
         buttons.append({"type": "button", "action_id": SHOW_ALL_ACTION, "value": value,
                         "text": {"type": "plain_text", "text": "Show all sources"}})  # fmt: skip
+    if feedback:
+        said = feedback_value(answer.question, headline(answer))
+        buttons.append({"type": "button", "action_id": HELPFUL_ACTION, "value": said,
+                        "text": {"type": "plain_text", "text": "Helpful"}})  # fmt: skip
+        buttons.append({"type": "button", "action_id": WRONG_ACTION, "value": said,
+                        "text": {"type": "plain_text", "text": "Something's wrong"}})  # fmt: skip
     return [{"type": "actions", "elements": buttons}] if buttons else []
+
+
+def feedback_value(question: str, shown: str, limit: int = BUTTON_VALUE_LIMIT) -> str:
+    """The question and the answer as shown, as JSON of at most `limit` characters (both cut
+    as needed), for a feedback button's value or a modal's private_metadata."""
+    q, a = question, shown
+    while True:
+        value = json.dumps({"q": q, "a": a}, ensure_ascii=False)
+        if len(value) <= limit:
+            return value
+        over = len(value) - limit
+        # Cut the longer one first; escapes (quotes, backslashes) make JSON longer than the text.
+        if len(a) >= len(q):
+            a = _cut_end(a, max(1, len(a) - over))
+        else:
+            q = _cut_end(q, max(1, len(q) - over))
+
+
+def read_feedback_value(value: str) -> tuple[str, str]:
+    """(question, answer shown) from `feedback_value`'s JSON; ("", "") when it is not that."""
+    try:
+        data = json.loads(value)
+    except ValueError:
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("q") or ""), str(data.get("a") or "")
 
 
 def _head(answer: Answer, shared_by: str | None) -> list[Block]:
@@ -208,6 +254,7 @@ def answer_message(
     share: bool = False,
     shared_by: str | None = None,
     sources_shown: int = SOURCES_SHOWN,
+    feedback: bool = False,
 ) -> Message:
     """An answer as one Slack message: `{"text": ..., "blocks": [...]}` within Block Kit's limits.
 
@@ -215,7 +262,9 @@ def answer_message(
     not hold them; then as many answers as fit), ending with "and N more sources"
     and a "Show all sources" button (action SHOW_ALL_ACTION) when any were left
     out. `share` adds a "Share in channel" button (SHARE_ACTION); both buttons
-    carry the question as their value. `shared_by` (a user id) notes who shared it.
+    carry the question as their value. `feedback` adds "Helpful" (HELPFUL_ACTION)
+    and "Something's wrong" (WRONG_ACTION), carrying the question and the answer's
+    headline. `shared_by` (a user id) notes who shared it.
     No answer: "I couldn't find that in the N articles" with the closest passages.
     """
     head = _head(answer, shared_by)
@@ -226,7 +275,7 @@ def answer_message(
             entries += [("*Closest passages:*", 0), *((_source_entry(s), 1) for s in answer.closest)]
         closest = [_section(t) for t, _ in _pack(entries)][: MAX_BLOCKS - len(head) - 1]
         return {"text": fallback_text(answer, n_articles),
-                "blocks": head + closest + _buttons(answer, share, False)}  # fmt: skip
+                "blocks": head + closest + _buttons(answer, share, False, feedback)}  # fmt: skip
     room = MAX_BLOCKS - len(head) - 1  # one block kept for the buttons
     for cap in range(max(sources_shown, 1), 0, -1):  # fewer sources per answer until all answers fit
         parts = [_claim_blocks(n, claim, cap) for n, claim in enumerate(answer.answers, 1)]
@@ -245,8 +294,9 @@ def answer_message(
                 break
             body += part
     left_out = sum(len(c.sources) for c in answer.answers) > sum(k for _, k in body)
+    shown = [block for block, _ in body]
     return {"text": fallback_text(answer, n_articles),
-            "blocks": head + [block for block, _ in body] + _buttons(answer, share, left_out)}  # fmt: skip
+            "blocks": head + shown + _buttons(answer, share, left_out, feedback)}  # fmt: skip
 
 
 def answer_pages(
@@ -303,6 +353,51 @@ def sources_message(articles: Iterable[ArticleInfo]) -> Message:
     return {"text": f"{count_phrase(len(items), 'article')}", "blocks": blocks}
 
 
+def _digest_entries(n: int, d: Disagreement, command: str) -> list[tuple[str, int]]:
+    """One fact of the digest as (text, 0) entries: what, its values, a few sources of each."""
+    title = f"*{n}. {mrkdwn_escape(_clip(fact_title(d)))}:* {mrkdwn_escape(_clip(fact_values(d), 600))}"
+    entries = [(f"{title}\n_{mrkdwn_escape(_clip(f'{NATURE_LABELS[d.nature]}: {d.why}', 300))}_", 0)]
+    for v in d.values:
+        shown = v.text if v.qualifier or v.text.lower() == v.value.lower() else f'{v.value} ("{v.text}")'
+        entries.append((f"*{mrkdwn_escape(_clip(shown))}* — {count_phrase(v.articles, 'article')}", 0))
+        entries += [(_source_entry(s, DIGEST_QUOTE_CHARS), 0) for s in v.sources[:DIGEST_SOURCES_SHOWN]]
+        hidden = len(v.sources) - DIGEST_SOURCES_SHOWN
+        if hidden > 0:
+            entries.append((f"_…and {count_phrase(hidden, 'more source')}_", 0))
+    ask = mrkdwn_escape(f"{command} {_clip(d.question, 300)}")
+    entries.append((f"Every source: `{ask}`", 0))
+    return entries
+
+
+def digest_blocks(
+    digest: Digest, *, max_blocks: int = MAX_BLOCKS, command: str = "/crosscheck"
+) -> list[Block]:
+    """The disagreement digest as at most `max_blocks` blocks: a summary, then each fact the
+    articles differ on. Facts that do not fit are counted in a last note that says how to see
+    them all (`crosscheck disagreements` in a terminal). `command` is the slash command's name."""
+    head = [_section(f"*Where the sources disagree*\n{mrkdwn_escape(digest_summary(digest))}")]
+    if digest.notices:
+        head.append(_context("\n".join(mrkdwn_escape(_clip(f"Note: {x}", 500)) for x in digest.notices[:4])))
+    if not digest.disagreements:
+        return [*head, _section("No fact found on which the articles differ.")]
+    body: list[Block] = []
+    for n, d in enumerate(digest.disagreements, 1):
+        part = [_section(t) for t, _ in _pack(_digest_entries(n, d, command))]
+        if len(head) + len(body) + len(part) > max_blocks - 1:  # one block kept for the note
+            rest = len(digest.disagreements) - n + 1
+            body.append(_context(f"_…and {count_phrase(rest, 'more fact')} the articles differ on: "
+                                 f"`{CLI_DIGEST}` in a terminal lists them all._"))  # fmt: skip
+            break
+        body += part
+    return head + body
+
+
+def digest_message(digest: Digest, command: str = "/crosscheck") -> Message:
+    """The disagreement digest as one Slack message within Block Kit's limits (`digest_blocks`)."""
+    return {"text": mrkdwn_escape(f"Where the sources disagree: {digest_summary(digest)}"),
+            "blocks": digest_blocks(digest, command=command)}  # fmt: skip
+
+
 def help_message(command: str = "/crosscheck") -> Message:
     """How to use Crosscheck in Slack; `command` is the slash command's name."""
     cmd = mrkdwn_escape(command)
@@ -314,6 +409,10 @@ def help_message(command: str = "/crosscheck") -> Message:
         f"• `@Crosscheck {example}` in a channel — the answer in a thread",
         "• a direct message to Crosscheck — the answer in the DM",
         f"• `{cmd} sources` — the articles",
+        f"• `{cmd} disagreements` — every fact the articles differ on, without a question",
+        '• a reply in Crosscheck\'s thread ("and in Jordan?", "when was that?") — a follow-up, '
+        "read with the thread's question",
+        "• the *Home* tab — the coverage and where it disagrees",
         f"• `{cmd} help` — this text",
     ]
     return {"text": f"Ask a question: {cmd} {example}", "blocks": [_section("\n".join(lines))]}

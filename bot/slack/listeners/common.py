@@ -19,6 +19,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.core import Answer, Engine, QuestionError
+from bot.core.digest import Digest, DigestError, digest
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.client import LATE_NOTICE, late_notices, retry_after
@@ -127,12 +128,26 @@ class Replies:
             log.exception("Could not answer the question %r", question[:300])
             return blocks.notice_message(SORRY)
 
-    def reply(self, question: str, share: bool = False) -> blocks.Message:
-        """The message answering a question (with a Share button when `share`)."""
+    def reply(self, question: str, share: bool = False, reading: str | None = None) -> blocks.Message:
+        """The message answering a question (with a Share button when `share`), with the
+        Helpful / Something's wrong buttons; `reading` (how a follow-up was read) leads its notes."""
         answer = self.answer(question)
         if not isinstance(answer, Answer):
             return answer
-        return blocks.answer_message(answer, n_articles=self.n_articles(), share=share)
+        if reading:
+            answer = answer.model_copy(update={"notices": [reading, *answer.notices]})
+        return blocks.answer_message(answer, n_articles=self.n_articles(), share=share, feedback=True)
+
+    def digest(self) -> Digest | str:
+        """The disagreement digest of the current index, or what to tell the user instead."""
+        try:
+            return digest(self.engine)
+        except DigestError as exc:
+            log.error("No digest: %s", exc)
+            return f"The disagreement digest is not set up: {exc}"
+        except Exception:
+            log.exception("Could not compute the disagreement digest")
+            return SORRY
 
     @classmethod
     def post(
