@@ -1,8 +1,9 @@
 """A fake Slack on loopback, and a sender that calls the app the way Slack does.
 
 FakeSlack serves, on 127.0.0.1:
-  /api/<method>     the Web API (auth.test, chat.postMessage, apps.connections.open),
-                    checking the bot token; every call is recorded
+  /api/<method>     the Web API (auth.test, chat.postMessage, views.open, views.publish,
+                    apps.connections.open), checking the bot token (and views against
+                    slack_sdk's View limits); every call is recorded
   /hooks/<id>       response URLs (hand them out with `response_url()`); posts are recorded
   a WebSocket       Socket Mode: `send_envelope()` pushes to the app, acks are recorded
 Failures can be queued per path (`fail(...)`): an HTTP status with headers, or a
@@ -257,6 +258,21 @@ class FakeSlack:
                 "ts": ts,
                 "message": {"text": call.body.get("text"), "ts": ts, "bot_id": BOT_ID},
             }
+        if call.method in ("views.open", "views.publish"):
+            # Slack refuses a view past its limits; so does the fake, for the limits slack_sdk knows.
+            from slack_sdk.models.views import View
+
+            raw = call.body.get("view")
+            view: dict[str, Any] = json.loads(raw) if isinstance(raw, str) else raw or {}
+            if call.method == "views.open" and not call.body.get("trigger_id"):
+                return {"ok": False, "error": "invalid_trigger_id"}
+            if call.method == "views.publish" and not call.body.get("user_id"):
+                return {"ok": False, "error": "invalid_arguments"}
+            try:
+                View(**view).to_dict()
+            except Exception as exc:
+                return {"ok": False, "error": "invalid_arguments", "detail": str(exc)}
+            return {"ok": True, "view": {"id": f"V{next(self._ts):08d}", **view}}
         return {"ok": False, "error": "unknown_method"}
 
 

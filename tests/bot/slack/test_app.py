@@ -566,8 +566,8 @@ def test_a_40_source_answer_is_trimmed_and_show_all_sends_the_rest_in_pages(
             e["action_id"]: e for b in first["blocks"] if b["type"] == "actions" for e in b["elements"]
         }
         assert f"…and {40 - blocks.SOURCES_SHOWN} more sources" in message_text(first)
-        assert set(buttons) == {blocks.SHOW_ALL_ACTION}, (
-            f"expected only Show all in a channel, got {set(buttons)}"
+        assert set(buttons) == {blocks.SHOW_ALL_ACTION, blocks.HELPFUL_ACTION, blocks.WRONG_ACTION}, (
+            f"expected Show all and the feedback buttons (no Share) in a channel, got {set(buttons)}"
         )
         response_url = slack.response_url()
         acknowledged(
