@@ -34,6 +34,7 @@ from index.places import compatible, contains
 from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
+PREDICATE_BREAK_COST = 6  # positions a clause break adds between a number and a rival predicate
 CLAUSE_DISTANCE = 20  # a date or time may open its clause, far from the event word
 ROLE_DISTANCE = 7
 OFFICE_REACH = 3  # words before a role word that name its office: "Odisha Fire Service Director"
@@ -57,6 +58,8 @@ DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may h
 GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
 GENERIC_VERB_FACTOR = 0.6  # "who announced": "X said" counts for less than "X announced"
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
+# Between a number and a rival predicate: not "-", which also joins words ("three-train crash").
+PREDICATE_BREAKS = CLAUSE_BREAKS - {"-"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
 CITY_TYPES = {"city", "town", "capital", "village"}
@@ -147,13 +150,16 @@ class _Proximity:
             return 1.0
         return _closeness(d, CLAUSE_REACH if self.q.kind in ("date", "time") else WORD_REACH)
 
-    def distance(self, p: Passage, m: Mention, j: int) -> int:
+    def distance(
+        self, p: Passage, m: Mention, j: int, break_cost: int = 2, breaks_at: set[str] | None = None
+    ) -> int:
         """Positions between token j and a mention; a word across a clause break is further."""
         lo, hi = p.pos[m.tok], p.pos[m.tok_end - 1]
         d = min(abs(p.pos[j] - lo), abs(p.pos[j] - hi))
         span = range(j + 1, m.tok) if j < m.tok else range(m.tok_end, j)
-        breaks = sum(1 for k in span if p.terms[k] in CLAUSE_BREAKS and p.depth[k] == 0)
-        return d + 2 * breaks + (2 if p.depth[j] != m.depth else 0)
+        marks = CLAUSE_BREAKS if breaks_at is None else breaks_at
+        breaks = sum(1 for k in span if p.terms[k] in marks and p.depth[k] == 0)
+        return d + break_cost * breaks + (2 if p.depth[j] != m.depth else 0)
 
     def support(self, p: Passage, m: Mention, counted: bool = False) -> float:
         """How closely the question's words surround a mention, 0 to 1.
@@ -161,7 +167,7 @@ class _Proximity:
         With anchor words, the nearest anchor decides most of it (ANCHOR_SHARE) and
         the remaining words, weighted by rarity, the rest; without, only the latter.
         """
-        rivals = [o for o in p.mentions if o.kind == m.kind and o.value != m.value]
+        rivals = [o for o in p.mentions if o.kind == m.kind and o.value != m.value and not _modifier(p, o)]
         terms = {*self.weights, *self.anchors}
         best: dict[str, float] = {}
         for j, term in enumerate(p.terms):
@@ -251,8 +257,10 @@ class _NumberGates(_Proximity):
         for j, groups in self.group_hits(p, members).items():
             if m.tok <= j < m.tok_end:
                 continue
-            d = self.distance(p, m, j)
-            if d <= MAX_DISTANCE and (
+            # A rival predicate across "and" or a comma belongs to its own clause: "revised the
+            # toll to 275 ... and put the number of injured at 1,175".
+            d = self.distance(p, m, j, break_cost=PREDICATE_BREAK_COST, breaks_at=PREDICATE_BREAKS)
+            if d <= MAX_DISTANCE + PREDICATE_BREAK_COST and (
                 nearest is None or d < nearest[0] or (d == nearest[0] and groups & asked)
             ):
                 nearest = (d, groups)
@@ -480,6 +488,12 @@ def _said_by(term: str, source_terms: set[str], index: Index) -> bool:
     return any(len(t) > 3 and fuzz.ratio(term, t) >= 85 for t in source_terms)
 
 
+def _modifier(p: Passage, m: Mention) -> bool:
+    """Is the number joined to the next word ("the three-train crash", "a 24-hour curfew")? Then
+    it describes that word; it counts nothing."""
+    return p.text[m.end : m.end + 1] == "-" and p.text[m.end + 1 : m.end + 2].isalpha()
+
+
 def _counted_noun(p: Passage, m: Mention) -> list[str]:
     """The terms right after a number that say what it counts; elliptical numbers borrow them.
 
@@ -598,12 +612,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years):
                 continue
-            if (
-                m.kind == "count"
-                and p.text[m.end : m.end + 1] == "-"
-                and p.text[m.end + 1 : m.end + 2].isalpha()
-            ):
-                continue  # "the three-train crash", "a 24-hour curfew": a modifier, not a count
+            if m.kind == "count" and _modifier(p, m):
+                continue
             counted = scorer.counted_match(p, m) if m.kind == "count" else None
             if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
                 continue

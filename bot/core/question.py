@@ -53,9 +53,13 @@ ALIAS_RE = re.compile(
 )
 ACCORDING_RE = re.compile(
     r"\baccording to (?:the )?(?P<a>[^,?]+)|\b(?:did|do|does) (?:the )?(?P<b>[\w .'-]+?) "
-    r"(?:say|report|claim|state|confirm|tell|announce)\b"
+    r"(?:say|report|claim|state|confirm|tell|announce|give|put|estimate|cite|record|revise|update|"
+    r"release|publish|issue|quote|provide)\b"
     r"|^(?:the )?(?P<c>[\w .'-]+?) (?:said|say|says|reported|report|claimed|confirmed|stated) (?:that )?"
     r"(?:how|what|when|who|where|which)\b"
+    # "the Odisha government's revised death toll": whose figure it is
+    r"|\b(?:the )?(?P<d>(?:[\w.-]+ ){0,3}[\w.-]+)'s (?:(?:revised|latest|updated|official|final|new|"
+    r"initial|own|provisional|first|earlier) )?(?:death |casualty |injury )?(?:toll|figures?|count|tally|estimate)\b"
 )
 QUESTION_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:people|dead|killed|injured))")
 WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
@@ -500,7 +504,7 @@ def _according(text: str, words: list[Token], terms: list[str], consumed: set[in
     match = ACCORDING_RE.search(text.lower())
     if not match:
         return []
-    group = next(g for g in ("a", "b", "c") if match.group(g))
+    group = next(g for g in ("a", "b", "c", "d") if match.group(g))
     lo, hi = match.span(group)
     found = []
     for i, word in enumerate(words):
