@@ -11,7 +11,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from index.lexicon import QUALIFIERS, WEEKDAYS
+from index.lexicon import QUALIFIERS, WEEKDAYS, words
 
 
 class Count(NamedTuple):
@@ -261,4 +261,53 @@ def parse_stamp(text: str) -> date | None:
         value = resolve_date(match.group(), None)
         if value is not None and value.precision == "day":
             return date.fromisoformat(value.iso)
+    return None
+
+
+class Unit(NamedTuple):
+    """A measure's unit as read next to a number: canonical form, family, and how many tokens
+    it takes before and after the number."""
+
+    canonical: str
+    family: str
+    before: int
+    after: int
+    scale: float
+
+
+@functools.cache
+def _units() -> dict[str, tuple[str, str]]:
+    table = {}
+    for entry in words("units"):
+        typed, meant = entry.rsplit("=", 1)
+        canonical, family = meant.split(":")
+        table[typed] = (canonical, family)
+    return table
+
+
+@functools.cache
+def _scales() -> dict[str, float]:
+    return {w: float(n) for w, n in (e.split("=") for e in words("scales"))}
+
+
+def measure_unit(before: list[str], after: list[str]) -> Unit | None:
+    """The unit that makes a number a measure ("250 km", "$215,000", "magnitude 7.8",
+    "20 million shillings", "7.8-magnitude"), from the lower-cased tokens around it."""
+    units, scales = _units(), _scales()
+    scale, skip = 1.0, 0
+    if after and after[0] in scales:
+        scale, skip = scales[after[0]], 1
+    rest = after[skip:]
+    if rest and rest[0] == "-" and len(rest) > 1:  # "7.8-magnitude quake"
+        rest = rest[1:]
+        skip += 1
+    if len(rest) > 1 and f"{rest[0]} {rest[1]}" in units:
+        canonical, family = units[f"{rest[0]} {rest[1]}"]
+        return Unit(canonical, family, 0, skip + 2, scale)
+    if rest and rest[0] in units:
+        canonical, family = units[rest[0]]
+        return Unit(canonical, family, 0, skip + 1, scale)
+    if before and before[-1] in words("leading_units") and before[-1] in units:
+        canonical, family = units[before[-1]]
+        return Unit(canonical, family, 1, skip, scale)
     return None

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # answering imports the models here; only building needs spaC
 
 log = logging.getLogger(__name__)
 
-MentionKind = Literal["count", "age", "date", "time", "person", "org", "place", "norp", "other"]
+MentionKind = Literal["count", "age", "date", "time", "person", "org", "place", "norp", "other", "measure"]
 
 
 class Mention(BaseModel):
@@ -46,7 +46,7 @@ class Mention(BaseModel):
     text: str
     value: str  # "3", "2024-01-28", "21:30", or an entity id for names
     qualifier: str | None = None
-    precision: str | None = None  # dates: day, week, month, year
+    precision: str | None = None  # dates: day, week, month, year; measures: the unit's family
     attribution: str | None = None
     said_with: str | None = None  # the lemma of the verb that attributes it: "say", "announce"
     quoted: bool = False
@@ -392,9 +392,13 @@ class Builder:
             lo, hi = tok_range(ent.start_char, ent.end_char)
             if any(lo < n_hi and n_lo < hi for _, n_lo, n_hi, _ in names):
                 continue  # "Tower 22": a number inside a name
-            mention = self._value_mention(kind, ent, here.tokens, lo, hi, base, reference, here.quoted)
+            mention = self._value_mention(
+                kind, ent, here.tokens, lo, hi, base, reference, here.quoted, here.text
+            )
             if mention is None:
                 continue
+            before, after = mention.pop("extend", (0, 0))
+            lo, hi = lo - before, hi + after
             mention.update(
                 tok=lo, tok_end=hi, attribution=here.attribution_at(lo), said_with=here.verb_at(lo),
                 depth=here.depth[lo],
@@ -441,7 +445,7 @@ class Builder:
 
     def _value_mention(
         self, kind: str, ent: _Ent, tokens: list[Token], lo: int, hi: int, base: int,
-        reference: date | None, quoted: list[bool],
+        reference: date | None, quoted: list[bool], sentence: str,
     ) -> dict | None:  # fmt: skip
         text = ent.text
         start, end = ent.start_char - base, ent.end_char - base
@@ -454,6 +458,17 @@ class Builder:
             count = normalize.parse_count(text)
             if count is None:
                 return None
+            lowered = [t.text.lower() for t in tokens]
+            unit = normalize.measure_unit(lowered[max(0, lo - 1) : lo], lowered[hi : hi + 3])
+            if unit is not None:
+                # "250 km", "$215,000": a measure, its unit in the value; never a count of anything
+                first, last = tokens[lo - unit.before], tokens[hi + unit.after - 1]
+                value = f"{normalize.format_number(count.value * unit.scale)} {unit.canonical}"
+                return common | dict(
+                    kind="measure", value=value, qualifier=count.qualifier, precision=unit.family,
+                    start=first.start, end=last.end, text=sentence[first.start : last.end],
+                    extend=(unit.before, unit.after),
+                )  # fmt: skip
             return common | dict(value=normalize.format_number(count.value), qualifier=count.qualifier)
         if kind == "time":
             clock = normalize.parse_time(text)

@@ -29,7 +29,7 @@ from bot.core.retrieve import Hit
 from index.bm25 import idf_of
 from index.entities import name_key
 from index.lexicon import PERSON_TITLES, has_phrase, phrases, synonyms
-from index.passages import Mention, Passage
+from index.passages import DIRECTIONS, Mention, Passage
 from index.places import compatible, contains
 from index.store import Index
 
@@ -52,7 +52,8 @@ PLACE_UNKNOWN = 0.7
 SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
 OTHER_DAY_FACTOR = 0.2
 OTHER_NUMBER_FACTOR = 0.3
-UNSTATED_NOUN_FACTOR = 0.6  # a number that does not say what it counts, for "how many <noun>"
+UNSTATED_NOUN_FACTOR = 0.6
+OTHER_UNIT_FACTOR = 0.4  # a measure in another unit than the one asked for
 DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
 # "According to a statement from X" or "X said" fit any question about what X announced or claimed.
 GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
@@ -63,7 +64,7 @@ PREDICATE_BREAKS = CLAUSE_BREAKS - {"-"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
 CITY_TYPES = {"city", "town", "capital", "village"}
-TIMED_KINDS = {"count", "date", "time"}  # facts that belong to one event
+TIMED_KINDS = {"count", "date", "time", "measure"}  # facts that belong to one event
 COUNTRY_TYPES = {"country", "nation"}
 
 
@@ -109,6 +110,10 @@ class _Proximity:
         """The words the answer must attach to: the predicate or counted noun of a number,
         the role of a person, the type of a place or organization. Other words are context."""
         q = self.q
+        if q.measure:
+            # "how far is the town from the capital": the measure said next to them, not the
+            # other distance in the sentence ("... and 130 miles from the border")
+            return set(q.focus)
         if q.kind == "number":
             asked = self.exclusive[0]
             predicates = {t for t in q.focus if set(self.index.groups_of_term.get(t, [])) & asked}
@@ -273,6 +278,18 @@ class _NumberGates(_Proximity):
             return 1.0
         counts = {float(o.value) for o in p.mentions if o.kind == "count"}
         return 1.0 if counts & set(self.q.numbers) else OTHER_NUMBER_FACTOR
+
+    def reference_ok(self, p: Passage, m: Mention) -> bool:
+        """Is a measure taken from what the question names? "250 km south of Kolkata" answers
+        "how far from Kolkata"; "130 miles from the border" does not. True when the text
+        names no reference point."""
+        reference = _reference(p, m)
+        if not reference:
+            return True
+        asked = {*self.q.focus, *self.q.entity_terms}
+        for e in self.q.entities:
+            asked.update(self.index.term_maker.terms(self.entities[e].name))
+        return any(t in asked or asked & self._synonyms(t) for t in reference)
 
     def age_ok(self, m: Mention) -> bool:
         """An age answers "how old is X" only when it is X's age."""
@@ -488,6 +505,26 @@ def _said_by(term: str, source_terms: set[str], index: Index) -> bool:
     return any(len(t) > 3 and fuzz.ratio(term, t) >= 85 for t in source_terms)
 
 
+REFERENCE_LINKS = {"of", "from", "away", "off", "the", "-", "to"}
+
+
+def _reference(p: Passage, m: Mention) -> list[str]:
+    """What a measure is measured from: "250 km south of Kolkata" -> [kolkata], "100 miles
+    from the Somali border" -> [somali, border]; [] when the words after it say nothing."""
+    k = m.tok_end
+    linked = False
+    while k < len(p.terms) and (p.terms[k] in REFERENCE_LINKS or p.terms[k] in DIRECTIONS):
+        linked = linked or p.terms[k] in ("of", "from", "off")
+        k += 1
+    if not linked:
+        return []
+    found = []
+    while k < len(p.terms) and len(found) < 2 and not p.stops[k] and p.terms[k].isalpha():
+        found.append(p.terms[k])
+        k += 1
+    return found
+
+
 def _modifier(p: Passage, m: Mention) -> bool:
     """Is the number joined to the next word ("the three-train crash", "a 24-hour curfew")? Then
     it describes that word; it counts nothing."""
@@ -614,6 +651,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind == "count" and _modifier(p, m):
                 continue
+            if m.kind == "measure" and (m.precision != question.measure or not scorer.reference_ok(p, m)):
+                continue  # "how far": a distance, not a sum of money; from what was asked
             counted = scorer.counted_match(p, m) if m.kind == "count" else None
             if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
                 continue
@@ -638,6 +677,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             if support <= 0.0:
                 continue
             value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)
+            if m.kind == "measure" and question.unit and not m.value.endswith(f" {question.unit}"):
+                value *= OTHER_UNIT_FACTOR  # "in miles": the figure in km is the same fact, less wanted
             if m.kind == "count" and counted is None and question.counted:
                 value *= UNSTATED_NOUN_FACTOR  # "how many students": "15 died" may count anyone
             value *= HEADING_FACTOR if p.heading else 1.0

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from bot.core.models import Kind
 from bot.core.reading import read
 from index.entities import name_key
-from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase
+from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase, words
 from index.store import Index
 from index.terms import Token, tokenize
 
@@ -46,6 +47,8 @@ KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
         r"|commander|leader|spokes(man|woman|person)|president|minister|sergeant|general)s?\b|\bnames?\b"
     )),
 ]  # fmt: skip
+# The words of "how far", "how strong": what is asked, not something the answer sits near.
+MEASURE_WORDS = {"far", "deep", "fast", "strong", "long", "big", "much", "high", "tall", "heavy"}
 COUNT_ASKED_RE = re.compile(r"\bhow (many|much|old|far|large|big)\b|\bnumber of\b")
 ALIAS_RE = re.compile(
     r"\b(real|full|other|actual|alternative|alternate|official) name\b|\balso (called|known)\b"
@@ -59,7 +62,8 @@ ACCORDING_RE = re.compile(
     r"(?:how|what|when|who|where|which)\b"
     # "the Odisha government's revised death toll": whose figure it is
     r"|\b(?:the )?(?P<d>(?:[\w.-]+ ){0,3}[\w.-]+)'s (?:(?:revised|latest|updated|official|final|new|"
-    r"initial|own|provisional|first|earlier) )?(?:death |casualty |injury )?(?:toll|figures?|count|tally|estimate)\b"
+    r"initial|own|provisional|first|earlier) )?(?:death |casualty |injury )?"
+    r"(?:toll|figures?|count|tally|estimate)\b"
 )
 QUESTION_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:people|dead|killed|injured))")
 WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
@@ -156,9 +160,9 @@ class Question:
     phrase_groups: set[str] = field(default_factory=set)  # groups named by a phrase: "lost their lives"
     numbers: list[float] = field(default_factory=list)  # counts the question names: "the 85 targets"
     reading: list[str] = field(default_factory=list)  # how the typed question was mended: "'injurd' as ..."
-    role_words: list[str] = field(
-        default_factory=list
-    )  # "the railway minister" -> [railway]: the role's own words
+    role_words: list[str] = field(default_factory=list)  # "the railway minister" -> [railway]
+    measure: str | None = None  # "how far" -> distance: the unit family a measure must have
+    unit: str | None = None  # "in miles" -> miles: the unit asked for, when the question names one
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -250,7 +254,15 @@ def analyse(raw: str, index: Index) -> Question:
         speaker_entities = [e for lo, _, e in entity_spans if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
 
-    accept = _accept(kind, role, lowered, focus, exclusive_terms)
+    measure, unit = _measure(lowered) if kind in ("number", "other") else (None, None)
+    if measure:
+        kind = "number"
+        # "how far from Kolkata": the place is where the measure starts, not a constraint on it
+        places, soft_places, place_terms = [], [], []
+        asked = MEASURE_WORDS | set(_unit_names())  # "how big ... in dollars": the form of the answer
+        focus = [t for t in focus if t not in asked]
+        missing = [w for w in missing if w.lower() not in asked]
+    accept = {"measure"} if measure else _accept(kind, role, lowered, focus, exclusive_terms)
     # "where in Baghdad", "what base in Jordan": the answer lies inside the place named.
     inside = kind == "place" and (
         bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
@@ -268,8 +280,31 @@ def analyse(raw: str, index: Index) -> Question:
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
-        reading=reading.changes, role_words=[] if speaker else role_words,
+        reading=reading.changes, role_words=[] if speaker else role_words, measure=measure, unit=unit,
     )  # fmt: skip
+
+
+@cache
+def _question_units() -> list[tuple[re.Pattern[str], str]]:
+    pairs = (entry.rsplit("=", 1) for entry in words("question_units"))
+    return [(re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), family) for phrase, family in pairs]
+
+
+@cache
+def _unit_names() -> dict[str, str]:
+    """Typed unit -> canonical unit ("kilometres" -> km), from the index's unit table."""
+    return {typed: meant.split(":")[0] for typed, meant in (e.rsplit("=", 1) for e in words("units"))}
+
+
+def _measure(lowered: str) -> tuple[str | None, str | None]:
+    """What a question asks to be measured ("how far" -> distance) and the unit it names
+    ("in miles" -> miles), or (None, None) for a count."""
+    family = next((f for pattern, f in _question_units() if pattern.search(lowered)), None)
+    if family is None:
+        return None, None
+    named = re.search(r"\bin ([a-z$%]+(?: cent)?)\b", lowered)
+    unit = _unit_names().get(named.group(1)) if named else None
+    return family, unit
 
 
 def _exclusive_terms(index: Index) -> set[str]:

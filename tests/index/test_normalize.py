@@ -165,3 +165,27 @@ def test_parse_stamp_gives_publication_day(text: str, day: date) -> None:
 @pytest.mark.parametrize("text", ["Feb 8", "yesterday", "February 2024", "an hour ago"])
 def test_parse_stamp_without_full_date_is_none(text: str) -> None:
     assert parse_stamp(text) is None, f"{text!r}: expected None, got {parse_stamp(text)}"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "expected"),
+    [
+        ([], ["km", "south"], ("km", "distance", 1.0)),
+        ([], ["miles"], ("miles", "distance", 1.0)),
+        (["$"], ["reward"], ("USD", "money", 1.0)),
+        ([], ["million", "shillings"], ("KES", "money", 1_000_000.0)),
+        (["₹"], ["lakh"], ("INR", "money", 100_000.0)),
+        (["magnitude"], [], ("magnitude", "magnitude", 1.0)),
+        ([], ["-", "magnitude", "quake"], ("magnitude", "magnitude", 1.0)),
+        ([], ["per", "cent"], ("%", "percent", 1.0)),
+        ([], ["hours"], ("hours", "duration", 1.0)),
+        ([], ["people", "killed"], None),
+        (["the"], ["soldiers"], None),
+    ],
+)
+def test_measure_unit_reads_units_around_a_number(before, after, expected) -> None:
+    from index.normalize import measure_unit
+
+    unit = measure_unit(before, after)
+    got = (unit.canonical, unit.family, unit.scale) if unit else None
+    assert got == expected, f"{before} N {after}: expected {expected}, got {got}"

@@ -121,3 +121,32 @@ def test_candidates_role_holds_only_with_its_office_words(
     engine = Engine(load_settings(corpus=make_corpus(OFFICES), index_dir=tmp_path / "index"))
     got = [c.value for c in engine.answer(question).answers]
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+MEASURES = {
+    "a.txt": (
+        "Quake hits coastal town\n\n"
+        "The town lies about 250 km south of the capital and 130 miles from the border. "
+        "Officials said 12 people were killed and offered a reward of $20,000 for information.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How far is the town from the capital?", ["250 km"]),
+        ("How far is the town from the border, in miles?", ["130 miles"]),
+        ("How big is the reward, in dollars?", ["20000 USD"]),
+        ("How many people were killed?", ["12"]),  # distances and money are not counts
+    ],
+)
+def test_candidates_measures_answer_only_measure_questions(
+    make_corpus, tmp_path, question: str, expected: list[str]
+) -> None:
+    from bot.core.engine import Engine
+    from bot.settings import load_settings
+
+    engine = Engine(load_settings(corpus=make_corpus(MEASURES), index_dir=tmp_path / "index"))
+    got = [c.value for c in engine.answer(question).answers]
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"

@@ -143,3 +143,23 @@ def test_analyse_role_words_name_the_office(
     assert (q.role, sorted(q.role_words)) == (role, sorted(office)), (
         f"{question!r}: expected role {role!r} with {office}, got {q.role!r} with {q.role_words}"
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "measure", "unit"),
+    [
+        ("How far is the site from the capital?", "distance", None),
+        ("How far is the town from the border, in miles?", "distance", "miles"),
+        ("How big is the bounty, in dollars?", "money", "USD"),
+        ("What was the quake's magnitude?", "magnitude", None),
+        ("How many people were killed?", None, None),
+    ],
+)
+def test_analyse_measure_questions_want_a_unit_family(
+    index: Index, question: str, measure: str | None, unit: str | None
+) -> None:
+    q = analyse(question, index)
+    assert (q.measure, q.unit) == (measure, unit), (
+        f"{question!r}: expected {(measure, unit)}, got {(q.measure, q.unit)}"
+    )
+    assert (q.accept == {"measure"}) == bool(measure), f"{question!r}: accept {q.accept}"
