@@ -518,7 +518,7 @@ def _reference(p: Passage, m: Mention) -> list[str]:
         k += 1
     if not linked:
         return []
-    found = []
+    found: list[str] = []
     while k < len(p.terms) and len(found) < 2 and not p.stops[k] and p.terms[k].isalpha():
         found.append(p.terms[k])
         k += 1
