@@ -19,7 +19,6 @@ from bot.settings import Settings, SettingsError
 from bot.slack.app import build_app
 from bot.slack.client import secret, secrets
 from bot.slack.warmup import IndexWarmup
-from bot.slack.web import create_app
 
 
 def run_server(settings: Settings, socket_mode: bool) -> int:
@@ -33,15 +32,14 @@ def run_server(settings: Settings, socket_mode: bool) -> int:
         return _run_socket_mode(settings)
     from gunicorn.app.base import BaseApplication
 
+    from bot.slack import server_config
+    from bot.slack.asgi import create_app
+
     class Server(BaseApplication):  # the Procfile's web line, in-process
         def load_config(self) -> None:
-            for key, value in {
-                "bind": f"0.0.0.0:{settings.port}",
-                "workers": 1,
-                "threads": 8,
-                "timeout": 60,
-            }.items():
-                self.cfg.set(key, value)
+            for key in ("worker_class", "workers", "timeout", "graceful_timeout", "keepalive"):
+                self.cfg.set(key, getattr(server_config, key))
+            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
 
         def load(self) -> Any:
             return create_app(settings)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import shlex
 import signal
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -92,9 +94,9 @@ def web(
             process.wait(30)
 
 
-def test_procfile_web_line_is_gunicorn_with_the_flask_app_on_port() -> None:
+def test_procfile_web_line_is_gunicorn_with_the_asgi_app_on_port() -> None:
     line = shlex.split(procfile("web"))
-    assert line[0] == "gunicorn" and "bot.slack.web:create_app()" in line and "0.0.0.0:$PORT" in line, line
+    assert line[0] == "gunicorn" and "bot.slack.asgi:create_app()" in line and "0.0.0.0:$PORT" in line, line
 
 
 def test_procfile_web_answers_url_verification(web: Web) -> None:
@@ -164,6 +166,61 @@ def test_procfile_web_acks_200_slash_commands_sent_20_at_a_time_and_answers_all(
     assert len(per_url) == 200 and set(per_url.values()) == {1}, (
         f"expected 200 answers, one each; got {len(per_url)}"
     )
+
+
+def _worker_rss_mb(master: int) -> float:
+    """Resident memory of gunicorn's workers (the master's children), in MB."""
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def _open(web: Web) -> socket.socket:
+    port = int(web.url.rsplit(":", 1)[1])
+    return socket.create_connection(("127.0.0.1", port), timeout=10)
+
+
+@pytest.mark.parametrize("stalled", ["headers", "body"])
+def test_procfile_web_acks_slack_while_32_clients_send_requests_slowly(
+    web: Web, slack: FakeSlack, stalled: str
+) -> None:
+    """Slowloris: each connection sends part of a request and then nothing. A server handing
+    connections to its threads before the request is complete runs out of threads."""
+    head = b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    if stalled == "body":
+        head += b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"
+    with ExitStack() as stack:
+        for _ in range(32):
+            stack.enter_context(_open(web)).sendall(head)
+        time.sleep(0.5)
+        url = slack.response_url()
+        reply = web.sender.command(QUESTION, url)
+        assert reply.status == 200 and reply.seconds < ACK_SECONDS, f"expected an ack within 3 s, got {reply}"
+        assert slack.wait_for(lambda: slack.hook_posts(url), timeout=10), "expected the answer"
+
+
+def test_procfile_web_refuses_8_unsigned_50_mb_bodies_without_reading_them(web: Web) -> None:
+    before = _worker_rss_mb(web.process.pid)
+    statuses = []
+    for chunked in (False, True):
+        for _ in range(4):
+            with _open(web) as conn:
+                length = b"Transfer-Encoding: chunked" if chunked else b"Content-Length: 50000000"
+                conn.sendall(b"POST /slack/events HTTP/1.1\r\nHost: 127.0.0.1\r\n" + length + b"\r\n\r\n")
+                chunk = b"x" * 65536
+                try:  # until the server answers and closes: it must not wait for 50 MB
+                    for _ in range(50_000_000 // len(chunk)):
+                        conn.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunked else chunk)
+                except OSError:
+                    pass
+                statuses.append(conn.recv(100).split(b" ")[1:2])
+    grown = _worker_rss_mb(web.process.pid) - before
+    assert statuses == [[b"413"]] * 8, f"expected 413 for each, got {statuses}"
+    assert grown < 100, f"expected the workers' memory to stay flat, it grew {grown:.0f} MB"
 
 
 def test_procfile_web_stops_on_sigterm_without_a_token_in_its_log(web: Web) -> None:
