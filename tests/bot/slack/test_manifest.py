@@ -56,7 +56,7 @@ def test_socket_manifest_turns_socket_mode_on_and_needs_no_urls() -> None:
 
 @pytest.mark.parametrize(
     ("kind", "expected"),
-    [("web", "bot.slack.web:create_app()"), ("worker", "bot socket"), ("release", "bot index build")],
+    [("web", "bot.slack.asgi:create_app()"), ("worker", "bot socket"), ("release", "bot index build")],
 )
 def test_procfile_runs_the_web_server_the_socket_worker_and_builds_the_index(
     kind: str, expected: str
