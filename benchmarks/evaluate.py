@@ -19,7 +19,7 @@ import re
 import sys
 import time
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +85,13 @@ class Verdict:
     found_all: bool = False
     source_recall: list[float] | None = None
     abstained: bool = False
+    # Shown as "sources disagree" with an answer the gold does not have: another event or
+    # another thing counted mixed into the disagreement (the worst thing to show).
+    strays: list[str] = field(default_factory=list)
+
+    @property
+    def false_disagreement(self) -> bool:
+        return bool(self.strays)
 
     @property
     def f1(self) -> float:
@@ -101,7 +108,8 @@ def judge(gold: dict[str, Any] | GoldQuestion, result: dict[str, Any]) -> Verdic
     g = gold if isinstance(gold, GoldQuestion) else GoldQuestion.model_validate(gold)
     answers = result.get("answers", []) or []
     if not g.answers:
-        return Verdict(answerable=False, abstained=not answers)
+        strays = [str(a.get("value")) for a in answers] if len(answers) > 1 else []
+        return Verdict(answerable=False, abstained=not answers, strays=strays)
     found, source_recall = 0, []
     for gold_answer in g.answers:
         hits = [a for a in answers if matches(gold_answer, a) and cited(gold_answer, a)]
@@ -110,7 +118,9 @@ def judge(gold: dict[str, Any] | GoldQuestion, result: dict[str, Any]) -> Verdic
             docs = set().union(*(cited(gold_answer, a) for a in hits))
             source_recall.append(len(docs) / len(gold_answer.docs))
     good = sum(1 for a in answers if any(matches(ga, a) for ga in g.answers))
+    strays = [str(a.get("value")) for a in answers if not any(matches(ga, a) for ga in g.answers)]
     return Verdict(
+        strays=strays if len(answers) > 1 else [],
         answerable=True,
         multi=len(g.answers) > 1,
         precision=good / len(answers) if answers else 0.0,
@@ -149,6 +159,7 @@ def summarize(verdicts: list[Verdict]) -> dict[str, float]:
         "conflict": sum(v.found_all for v in multi) / max(len(multi), 1),
         "source_recall": sum(sources) / max(len(sources), 1),
         "abstain": sum(v.abstained for v in unanswerable) / max(len(unanswerable), 1),
+        "false_disagreements": sum(v.false_disagreement for v in verdicts),
     }
 
 
@@ -172,6 +183,8 @@ def evaluate_file(engine, path: Path, verbose: bool = False) -> int:
             got = [a["value"] for a in result["answers"]]
             state = "ok " if verdict.perfect else "BAD"
             print(f"{state} {g.id}  P={verdict.precision:.2f} R={verdict.recall:.2f}  {g.question}  -> {got}")
+        if verdict.false_disagreement:
+            print(f"false disagreement {g.id}  {g.question}  -> not in the gold: {verdict.strays}")
     summary = {k: round(v, 3) for k, v in summarize(verdicts).items()}
     summary |= {"seconds": round(time.perf_counter() - started, 2), "questions": len(gold)}
     print(json.dumps(summary))

@@ -145,3 +145,20 @@ def test_evaluate_file_bad_file_exit_2(
         path.write_text(content, encoding="utf-8")
     assert evaluate_file(engine, path) == 2, "expected exit code 2"
     assert "gold.jsonl" in capsys.readouterr().err, "expected the message to name the file"
+
+
+@pytest.mark.parametrize(
+    ("gold_answers", "shown", "strays"),
+    [
+        ([{"num": 3, "docs": ["a"]}, {"num": 1, "docs": ["b"]}], ["3", "1"], []),  # a real disagreement
+        ([{"num": 3, "docs": ["a"]}], ["3", "40"], ["40"]),  # another event's toll mixed in
+        ([], ["3", "40"], ["3", "40"]),  # nothing to answer, yet "sources disagree"
+        ([{"num": 3, "docs": ["a"]}], ["40"], []),  # wrong, but no disagreement shown
+    ],
+)
+def test_judge_counts_false_disagreements(gold_answers, shown, strays) -> None:
+    gold = {"id": "x", "question": "how many?", "answers": gold_answers}
+    result = {"answers": [{"value": v, "text": v, "sources": [{"doc_id": "a"}]} for v in shown]}
+    verdict = judge(gold, result)
+    assert verdict.strays == strays, f"expected strays {strays}, got {verdict.strays}"
+    assert verdict.false_disagreement == bool(strays)

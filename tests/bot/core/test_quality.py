@@ -2,6 +2,8 @@
 
 questions.jsonl asks about the five bundled articles; extra_questions.jsonl about those
 plus four fixture articles in tests/data/extra_corpus written in other outlets' styles.
+The shared sets (../shared: the development set over the seeds, and real coverage of
+other events with their own questions) are read where they lie, never copied here.
 """
 
 from __future__ import annotations
@@ -49,3 +51,43 @@ def test_seed_question_set_scores_at_least_floor(engine: Engine) -> None:
 
 def test_extra_question_set_scores_at_least_floor(extra_engine: Engine) -> None:
     _check("extra_questions.jsonl", _scores(extra_engine, DATA / "extra_questions.jsonl"))
+
+
+SHARED = Path(__file__).resolve().parents[3].parent / "shared"
+# (question file, corpus folder or None for the seeds): floor on answer F1, ceiling on the
+# questions shown as a disagreement with an answer the gold does not have.
+SHARED_SETS = {
+    "dev": ("eval/dev.jsonl", None, 0.95, 0),
+    "balasore": (
+        "corpora/balasore-train-crash-2023/questions.jsonl",
+        "corpora/balasore-train-crash-2023/articles",
+        0.48,
+        12,
+    ),
+    "garissa": (
+        "corpora/garissa-university-attack-2015/questions.jsonl",
+        "corpora/garissa-university-attack-2015/articles",
+        0.5,
+        12,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SHARED_SETS))
+def test_shared_question_set_scores_at_least_floor(
+    name: str, engine: Engine, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    questions, corpus, floor, ceiling = SHARED_SETS[name]
+    if not (SHARED / questions).is_file():
+        pytest.skip(f"{SHARED / questions} is not here: the shared sets lie beside the project in ../shared")
+    if corpus is not None:
+        settings = load_settings(corpus=SHARED / corpus, index_dir=tmp_path_factory.mktemp(f"{name}-index"))
+        engine = Engine(settings)
+    gold = load_gold(SHARED / questions)
+    verdicts = [judge(g, engine.answer(g.question).model_dump()) for g in gold]
+    summary = summarize(verdicts)
+    assert summary["answer_f1"] >= floor, (
+        f"{name}: answer_f1 expected >= {floor}, got {summary['answer_f1']:.3f}"
+    )
+    false = sum(v.false_disagreement for v in verdicts)
+    assert false <= ceiling, f"{name}: expected at most {ceiling} false disagreements, got {false}"
