@@ -122,8 +122,11 @@ def coverage_blocks(articles: Iterable[ArticleInfo], command: str = "/crosscheck
         undated = len(items) - len(dates)
         if undated:
             span += f" ({undated} undated)"
-    summary = (f"*Coverage:* {count_phrase(len(items), 'article')} from "
-               f"{count_phrase(len(outlets), 'outlet')}{mrkdwn_escape(span)}")  # fmt: skip
+    unnamed = sum(1 for a in items if not a.outlet)
+    source = count_phrase(len(outlets), "outlet" if not unnamed else "named outlet")
+    if unnamed:
+        source += f" ({unnamed} with no outlet named)"
+    summary = f"*Coverage:* {count_phrase(len(items), 'article')} from {source}{mrkdwn_escape(span)}"
     entries = [(summary, 0)]
     for article in items[:HOME_ARTICLES_SHOWN]:
         line = "• " + _link(article.url, _clip(article.title or article.doc_id))

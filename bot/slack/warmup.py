@@ -5,10 +5,36 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
+from collections.abc import Callable
 
 from bot.core import Engine
 
 log = logging.getLogger(__name__)
+
+# Who wants to hear that an engine's index was rebuilt (App Home republishes); keyed by the
+# engine both sides share, so the listeners need no handle on the warmup that runs it.
+_on_change: weakref.WeakKeyDictionary[Engine, list[Callable[[], None]]] = weakref.WeakKeyDictionary()
+_on_change_lock = threading.Lock()
+
+
+def on_index_change(engine: Engine, callback: Callable[[], None]) -> None:
+    """Call `callback` (on the warmup's thread: keep it short) each time the engine's index is
+    rebuilt because the corpus changed."""
+    with _on_change_lock:
+        _on_change.setdefault(engine, []).append(callback)
+
+
+def index_changed(engine: Engine) -> None:
+    """Tell everyone registered with `on_index_change` that the engine's index was rebuilt;
+    a callback's failure is logged and the others still run."""
+    with _on_change_lock:
+        callbacks = list(_on_change.get(engine, []))
+    for callback in callbacks:
+        try:
+            callback()
+        except Exception:
+            log.exception("A listener for index changes failed")
 
 
 class IndexWarmup:
@@ -71,3 +97,4 @@ class IndexWarmup:
         self.error = None
         if changed:
             log.info("The corpus changed: the index was rebuilt (%d articles)", self.articles)
+            index_changed(self.engine)

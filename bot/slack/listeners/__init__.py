@@ -1,7 +1,8 @@
 """Crosscheck's Slack listeners, one module per Slack surface, each with `register(app, replies)`.
 
 mentions.py (app_mention), messages.py (DMs), commands.py (the slash command),
-actions.py (buttons); common.py holds what they share. Bolt runs the first
+actions.py (buttons and the feedback modal), home.py (the App Home tab); common.py
+holds what they share. Bolt runs the first
 listener that matches, so each surface's catch-all `acknowledge` comes after its
 real listener, and the order below is the order they were always registered in.
 """
@@ -16,7 +17,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.core import Engine
 from bot.settings import Settings
-from bot.slack.listeners import actions, commands, mentions, messages
+from bot.slack.listeners import actions, commands, home, mentions, messages
 from bot.slack.listeners.common import EventMemory, Replies, log
 from bot.slack.origin import answer_url_allowed, foreign, response_urls
 
@@ -59,7 +60,7 @@ def register(app: App, settings: Settings, engine: Engine, memory: EventMemory |
         return next()
 
     replies = Replies(settings, engine)
-    for surface in (mentions, messages, commands, actions):
+    for surface in (mentions, messages, commands, actions, home):
         surface.register(app, replies)
 
 

@@ -27,10 +27,12 @@ def test_manifest_has_the_bot_user_scopes_events_command_and_interactivity(path:
     assert m["features"]["bot_user"]["display_name"] == "Crosscheck"
     assert m["features"]["app_home"]["messages_tab_enabled"] is True, "expected DMs to the bot allowed"
     scopes = set(m["oauth_config"]["scopes"]["bot"])
-    needed = {"app_mentions:read", "chat:write", "commands", "im:history"}
+    needed = {"app_mentions:read", "chat:write", "commands", "im:history", "channels:history"}
     assert needed <= scopes, f"expected scopes {sorted(needed)}, got {sorted(scopes)}"
     events = set(m["settings"]["event_subscriptions"]["bot_events"])
-    assert events == {"app_mention", "message.im"}, f"expected app_mention and message.im, got {events}"
+    expected = {"app_mention", "message.im", "message.channels", "app_home_opened"}
+    assert events == expected, f"expected {sorted(expected)}, got {sorted(events)}"
+    assert m["features"]["app_home"]["home_tab_enabled"] is True, "expected the Home tab on"
     commands = [c["command"] for c in m["features"]["slash_commands"]]
     assert commands == [load_settings().slash_command], f"expected the default slash command, got {commands}"
     assert m["settings"]["interactivity"]["is_enabled"] is True, "expected interactivity for the buttons"
