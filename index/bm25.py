@@ -141,6 +141,11 @@ class Counts:
         self._pending = ([], [])
 
     def postings(self, variant: str, k1: float, b: float, delta: float) -> Postings:
+        """The postings of every passage added, weighted by this BM25 variant."""
+        if variant not in VARIANTS:
+            raise ValueError(f"unknown BM25 variant {variant!r}; choose one of {', '.join(VARIANTS)}")
+        if not self._lengths:
+            raise ValueError("BM25 over no passages: the corpus must hold at least one")
         self._flush()
         n_docs = len(self._lengths)
         lengths = np.array(self._lengths, dtype=np.int64)

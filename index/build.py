@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from index import bm25
 from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
 from index.lexicon import load_lexicon
 from index.meta import ArticleInfo, Bm25Settings, IndexMeta
-from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, save
+from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, Writer
 from index.terms import TermMaker, fold, tokenize
 
 log = logging.getLogger(__name__)
@@ -145,21 +146,73 @@ def _warn_unsaved_once(exc: IndexNotSaved) -> None:
         )  # fmt: skip
 
 
-def _reference_date(articles: list[Article]) -> date | None:
+def _reference_date(articles: list[ArticleInfo]) -> date | None:
     """The date relative dates resolve against in articles that state none: the latest known."""
-    known = [a.published for a in articles if a.published]
+    known = [date.fromisoformat(a.published) for a in articles if a.published]
     return max(known) if known else None
+
+
+class _Corpus(Sequence[Article]):
+    """The readable articles of a corpus: read once for what the whole corpus says (capitalization,
+    dates, titles), then again one at a time by whoever builds passages, so no process holds every
+    article's text. A small corpus is kept in memory instead of read twice."""
+
+    def __init__(self, files: list[Path], sources: dict, parse_stamp: Callable[[str], date | None]) -> None:
+        self.files, self.sources, self.parse_stamp = files, sources, parse_stamp
+        self.paths: list[Path] = []
+        self.infos: list[ArticleInfo] = []
+        self.chars = 0
+        self._kept: list[Article] | None = []
+
+    def _read(self, path: Path) -> Article | None:
+        return read_article(path, self.sources.get(path.stem), self.parse_stamp)
+
+    def read_all(self) -> Iterator[Article]:
+        """The first pass: every readable article, in order (warnings for the others)."""
+        for path in self.files:
+            article = self._read(path)
+            if article is None:
+                continue
+            self.paths.append(path)
+            self.infos.append(
+                ArticleInfo(
+                    doc_id=article.doc_id, title=article.title, outlet=article.outlet, url=article.url,
+                    published=article.published.isoformat() if article.published else None,
+                )
+            )  # fmt: skip
+            self.chars += len(article.text)
+            if self._kept is not None:
+                self._kept.append(article)
+                if self.chars > PARALLEL_MIN_CHARS:
+                    self._kept = None  # large: read again when needed
+            yield article
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, n: int) -> Article:  # type: ignore[override]  # no slices needed
+        if self._kept is not None:
+            return self._kept[n]
+        previous = logging.root.manager.disable
+        logging.disable(logging.WARNING)  # the first pass said what was wrong with the file
+        try:
+            article = self._read(self.paths[n])
+        finally:
+            logging.disable(previous)
+        if article is None or article.doc_id != self.infos[n].doc_id:
+            raise CorpusError(
+                f"{self.paths[n]} changed or vanished while the index was being built; build again."
+            )
+        return article
 
 
 # Below this much text a build takes a second or two: not worth starting processes for.
 PARALLEL_MIN_CHARS = 500_000
 
 
-def _workers(articles: list[Article]) -> int:
+def _workers(chars: int) -> int:
     """How many processes build passages: one per core for a large corpus, else one."""
-    if sum(len(a.text) for a in articles) < PARALLEL_MIN_CHARS:
-        return 1
-    return min(os.cpu_count() or 1, len(articles))
+    return 1 if chars < PARALLEL_MIN_CHARS else os.cpu_count() or 1
 
 
 def build(
@@ -175,15 +228,10 @@ def build(
     from index.passages import Builder, search_terms
 
     started = time.perf_counter()
+    phases: dict[str, float] = {}
     files = files if files is not None else article_files(options.corpus)
     stamp = stamp or fingerprint(options, files)
     sources = merged_sources(options.sources_file, options.corpus)
-    articles = [a for path in files if (a := read_article(path, sources.get(path.stem), parse_stamp))]
-    if not articles:
-        raise CorpusError(
-            f"None of the {len(files)} .txt files in {options.corpus} could be read as an article; "
-            "see the warnings above for each file."
-        )
     nlp, described = load_pipeline(options.spacy_model)
     log.info("spaCy: %s", described)
     # The raw tables, not spaCy's Table objects: those are keyed by string hashes.
@@ -198,22 +246,40 @@ def build(
         name: [[term_maker.term(t) for t in tokenize(phrase) if t.kind != "punct"] for phrase in words]
         for name, words in lexicon.items()
     }
-    reference = _reference_date(articles)
-    undated = [a.doc_id for a in articles if not a.published]
+    phases["setup"] = time.perf_counter() - started
+    builder = Builder(nlp, term_maker, None)
+    corpus = _Corpus(files, sources, parse_stamp)
+    for article in corpus.read_all():  # the first pass: what the corpus capitalizes, and its dates
+        builder.note_capitalization([article])
+    if not corpus.paths:
+        raise CorpusError(
+            f"None of the {len(files)} .txt files in {options.corpus} could be read as an article; "
+            "see the warnings above for each file."
+        )
+    infos = corpus.infos
+    reference = _reference_date(infos)
+    builder.reference_date = reference
+    undated = [a.doc_id for a in infos if not a.published]
     if undated:
         log.info(
             "%d article(s) state no publication date; their relative dates resolve against %s.",
             len(undated), reference or "nothing (they stay unresolved)",
         )  # fmt: skip
-    builder = Builder(nlp, term_maker, reference)
-    builder.note_capitalization(articles)
-    builder.add_articles(articles, _workers(articles))
-    passages, entities = builder.finish()
-    postings = bm25.build(
-        [search_terms(p["terms"], p["stops"]) for p in passages],
-        options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta,
-    )  # fmt: skip
-    per_article = Counter(p["doc_id"] for p in passages)
+    phases["read"] = time.perf_counter() - started - sum(phases.values())
+    builder.add_articles(corpus, _workers(corpus.chars))
+    phases["passages"] = time.perf_counter() - started - sum(phases.values())
+    entities, settled = builder.finish()
+    phases["names"] = time.perf_counter() - started - sum(phases.values())
+    counts = bm25.Counts()
+    writer = Writer({a.doc_id: n for n, a in enumerate(infos)})
+    per_article: Counter[str] = Counter()
+    for passages in settled:
+        for p in passages:
+            counts.add(search_terms(p["terms"], p["stops"]))
+            per_article[p["doc_id"]] += 1
+        writer.add(passages)
+    postings = counts.postings(options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta)
+    phases["columns"] = time.perf_counter() - started - sum(phases.values())
     meta = IndexMeta(
         fingerprint=stamp,
         stat_signature=quick or stat_signature(options, files),
@@ -224,28 +290,20 @@ def build(
             variant=options.bm25_variant, k1=options.bm25_k1, b=options.bm25_b, delta=options.bm25_delta
         ),
         reference_date=reference.isoformat() if reference else None,
-        articles=[
-            ArticleInfo(
-                doc_id=a.doc_id,
-                title=a.title,
-                outlet=a.outlet,
-                url=a.url,
-                published=a.published.isoformat() if a.published else None,
-                passages=per_article[a.doc_id],
-            )
-            for a in articles
-        ],
+        articles=[a.model_copy(update={"passages": per_article[a.doc_id]}) for a in infos],
         entities=[e.model_dump() for e in entities],
         lemmas=lemmas,
         norms=norms,
         stops=sorted(STOP_WORDS),
         groups=groups,
         exclusive=exclusive,
-        folded_titles={a.doc_id: fold(a.title) for a in articles},
+        folded_titles={a.doc_id: fold(a.title) for a in infos},
     )
-    save(options.index_file, meta, postings, passages)
+    writer.save(options.index_file, meta, postings)
+    phases["save"] = time.perf_counter() - started - sum(phases.values())
     log.info(
-        "Indexed %d passages from %d articles in %.1f s -> %s",
-        len(passages), len(articles), time.perf_counter() - started, options.index_file,
+        "Indexed %d passages from %d articles in %.1f s (%s) -> %s",
+        writer.passages, len(infos), time.perf_counter() - started,
+        ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()), options.index_file,
     )  # fmt: skip
     return options.index_file

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel
@@ -90,6 +91,7 @@ class Occurrence:
     alias_texts: list[str] = field(default_factory=list)
     inside_text: str | None = None  # "X neighbourhood of Y": the Y this lies in
     types: set[str] = field(default_factory=set)  # nouns naming what it is, from this mention
+    key: str | None = None  # name_key(text), when already computed
 
 
 def type_nouns(tokens: list[str], start: int, end: int) -> set[str]:
@@ -225,22 +227,57 @@ def _kind(votes: Votes, text: str) -> str:
     return kind if scored[kind] >= 1.5 else "other"
 
 
+@dataclass
+class Evidence:
+    """What typing and merging names needs of every occurrence, gathered per name key.
+
+    Occurrences are added in corpus order and need not be kept: a corpus of a million
+    passages has millions of them, but only thousands of distinct names.
+    """
+
+    first_text: dict[str, str] = field(default_factory=dict)  # key -> its first occurrence's text
+    votes: dict[str, Votes] = field(default_factory=dict)
+    surfaces: dict[str, Counter[str]] = field(default_factory=dict)  # key -> displayed spellings, counted
+    types: dict[str, set[str]] = field(default_factory=dict)
+    aliases: dict[tuple[str, str], None] = field(default_factory=dict)  # (key, alias key), in order
+    # (key, key of what holds it) of every occurrence saying so, in order: a link can take only
+    # once an earlier one has placed its parent, so repeats are not redundant.
+    inside: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, occ: Occurrence) -> str:
+        """Add one occurrence; returns its name key ("" for a name that folds to nothing)."""
+        key = occ.key if occ.key is not None else name_key(occ.text)
+        if key:
+            if key not in self.first_text:
+                self.first_text[key] = occ.text
+                self.votes[key] = defaultdict(float)
+                self.surfaces[key] = Counter()
+                self.types[key] = set()
+            _add(self.votes[key], occ.votes)
+            self.surfaces[key][_display(occ.text)] += 1
+            self.types[key] |= occ.types
+        for alias in occ.alias_texts:
+            self.aliases[(key, name_key(alias))] = None
+        if occ.inside_text:
+            self.inside.append((key, name_key(occ.inside_text)))
+        return key
+
+
 def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]]:
     """Entities from every name occurrence, and each occurrence's entity id (by position)."""
+    evidence = Evidence()
+    keys = [evidence.add(occ) for occ in occurrences]
+    entities, entity_of_key = resolve_evidence(evidence)
+    return entities, {n: entity_of_key[key] for n, key in enumerate(keys) if key in entity_of_key}
+
+
+def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
+    """Entities from the evidence of every name, and the entity id of each name key."""
     from rapidfuzz import fuzz
 
-    by_key: dict[str, list[int]] = defaultdict(list)
-    for n, occ in enumerate(occurrences):
-        key = name_key(occ.text)
-        if key:
-            by_key[key].append(n)
-    votes: dict[str, Votes] = {}
-    for key, positions in by_key.items():
-        total: Votes = defaultdict(float)
-        for n in positions:
-            _add(total, occurrences[n].votes)
-        votes[key] = total
-    kinds = {key: _kind(votes[key], occurrences[positions[0]].text) for key, positions in by_key.items()}
+    by_key = evidence.first_text  # in order of first occurrence
+    votes = evidence.votes
+    kinds = {key: _kind(votes[key], text) for key, text in by_key.items()}
 
     groups = _UnionFind()
     for key in by_key:
@@ -251,11 +288,9 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         if place is not None and place.is_country:
             first = same_place.setdefault((place.country, place.is_country), key)
             groups.union(first, key)
-    for occ in occurrences:  # aliases the corpus states
-        for alias in occ.alias_texts:
-            alias_key = name_key(alias)
-            if alias_key in by_key:
-                groups.union(name_key(occ.text), alias_key)
+    for key, alias_key in evidence.aliases:  # aliases the corpus states
+        if alias_key in by_key:
+            groups.union(key, alias_key)
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
     for long_key in keys:  # "William Jerome Rivers" is "William Rivers" with a middle name
         words = long_key.split()
@@ -290,8 +325,7 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
     for members in clusters.values():
         surfaces: Counter[str] = Counter()
         for member in members:
-            for position in by_key[member]:
-                surfaces[_display(occurrences[position].text)] += 1
+            surfaces.update(evidence.surfaces[member])
         name = max(surfaces, key=lambda s: (not _acronym(s), len(s.split()), surfaces[s], len(s)))
         cluster_votes: Votes = defaultdict(float)
         for member in members:
@@ -301,7 +335,7 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         if kind == "other" and kind_votes:
             kind = kind_votes.most_common(1)[0][0]
         entity_id = f"E{len(entities)}"
-        types = {t for member in members for n in by_key[member] for t in occurrences[n].types}
+        types = {t for member in members for t in evidence.types[member]}
         entity = Entity(id=entity_id, name=name, kind=kind, keys=sorted(members), types=sorted(types))
         if kind == "place":
             for candidate in [name_key(name), *members]:
@@ -313,13 +347,8 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
         for member in members:
             entity_of_key[member] = entity_id
     _add_initialisms(entities, set(by_key))
-    _link_places(entities, occurrences, entity_of_key)
-    assigned = {
-        n: entity_of_key[name_key(occ.text)]
-        for n, occ in enumerate(occurrences)
-        if name_key(occ.text) in entity_of_key
-    }
-    return entities, assigned
+    _link_places(entities, evidence.inside, entity_of_key)
+    return entities, entity_of_key
 
 
 def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
@@ -351,15 +380,13 @@ def _display(text: str) -> str:
 
 
 def _link_places(
-    entities: list[Entity], occurrences: list[Occurrence], entity_of_key: dict[str, str]
+    entities: list[Entity], inside: Iterable[tuple[str, str]], entity_of_key: dict[str, str]
 ) -> None:
     """Give a place the gazetteer does not know the place the corpus says it lies in."""
     by_id = {e.id: e for e in entities}
-    for occ in occurrences:
-        if not occ.inside_text:
-            continue
-        child = by_id.get(entity_of_key.get(name_key(occ.text), ""))
-        parent = by_id.get(entity_of_key.get(name_key(occ.inside_text), ""))
+    for key, inside_key in inside:
+        child = by_id.get(entity_of_key.get(key, ""))
+        parent = by_id.get(entity_of_key.get(inside_key, ""))
         if child is None or parent is None or child is parent or child.kind != "place":
             continue
         if child.country is None and parent.country:

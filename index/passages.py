@@ -13,11 +13,13 @@ import bisect
 import itertools
 import logging
 import multiprocessing
+import pickle
+import tempfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel
 
@@ -259,43 +261,50 @@ class Builder:
     capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Baghdad" mid-sentence
     lowercase: Counter[str] = field(default_factory=Counter)  # "militia" as an ordinary word
     dates: dict[tuple[str, date | None], normalize.DateValue | None] = field(default_factory=dict)
+    evidence: entities.Evidence = field(default_factory=entities.Evidence)  # every name, corpus-wide
+    articles_kept: int = 0
+    _kept: Any = None  # the temporary file articles' passages wait in for `finish`
 
-    def add_articles(self, articles: list[Article], workers: int = 1) -> None:
+    def add_articles(self, articles: Sequence[Article], workers: int = 1) -> None:
         """Build every article's passages, in order; with workers > 1, in that many processes.
 
         Articles are independent once the corpus's capitalization is known, so each worker
         (forked: it inherits the loaded pipeline) builds whole articles and sends back their
-        passages and name occurrences, which are appended here in article order, exactly as
-        a serial build appends them.
+        passages and name occurrences. Here the occurrences become evidence for typing names
+        and the passages wait in a temporary file until `finish`: memory holds one article.
+        `articles` may be lazy (read on access), so only workers read the text.
         """
+        if self._kept is None:
+            self._kept = tempfile.TemporaryFile(prefix="crosscheck-passages-")  # noqa: SIM115 (closed by finish)
         if workers <= 1 or len(articles) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-            for article in articles:
-                self.add_article(article)
+            for n in range(len(articles)):
+                self._keep(*self._article(articles[n]))
             return
         global _FORKED
         _FORKED = (self, articles)
         try:
             with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for part in pool.imap(_article_in_worker, range(len(articles))):
-                    self._append(part)
+                for built in pool.imap(_article_in_worker, range(len(articles))):
+                    self._keep(*built)
         finally:
             _FORKED = None
 
-    def _fresh(self) -> Builder:
-        """A builder with this one's corpus-wide knowledge and none of its passages."""
-        return Builder(
+    def _article(self, article: Article) -> tuple[list[dict], list[entities.Occurrence]]:
+        """One article's passages and name occurrences; each name mention records its name key."""
+        part = Builder(
             self.nlp, self.term_maker, self.reference_date, capitalized_inside=self.capitalized_inside,
             lowercase=self.lowercase, dates=self.dates,
         )  # fmt: skip
+        part.add_article(article)
+        for occurrence, mention in zip(part.occurrences, part.occurrence_mentions, strict=True):
+            occurrence.key = mention["name_key"] = entities.name_key(occurrence.text)
+        return part.passages, part.occurrences
 
-    def _append(self, part: Builder) -> None:
-        """Take over another builder's passages and occurrences, numbered after this one's."""
-        offset = len(self.passages)
-        for occurrence in part.occurrences:
-            occurrence.passage += offset
-        self.passages += part.passages
-        self.occurrences += part.occurrences
-        self.occurrence_mentions += part.occurrence_mentions
+    def _keep(self, passages: list[dict], occurrences: list[entities.Occurrence]) -> None:
+        for occurrence in occurrences:
+            self.evidence.add(occurrence)
+        pickle.dump(passages, self._kept, protocol=pickle.HIGHEST_PROTOCOL)
+        self.articles_kept += 1
 
     def add_article(self, article: Article) -> None:
         state = _ArticleState()
@@ -619,54 +628,66 @@ class Builder:
                 end += 1
             occ.inside_text = text[tokens[hi + 1].start : tokens[end - 1].end]
 
-    def finish(self) -> tuple[list[dict], list[entities.Entity]]:
-        """Type every name across the corpus, then settle places and context; return the results."""
-        found, assigned = entities.resolve(self.occurrences)
-        by_id = {e.id: e for e in found}
+    def finish(self) -> tuple[list[entities.Entity], Iterator[list[dict]]]:
+        """Type every name across the corpus; then each article's passages, in order, with their
+        names typed and places and context settled (read back one article at a time)."""
+        found, entity_of_key = entities.resolve_evidence(self.evidence)
         self._add_surnames(found)
-        for n, mention in enumerate(self.occurrence_mentions):
-            entity_id = assigned.get(n)
-            if entity_id is None:
-                continue
-            entity = by_id[entity_id]
-            mention["kind"] = entity.kind
-            mention["value"] = entity_id
-        for passage in self.passages:
-            for mention in passage["mentions"]:
-                direction = mention.pop("direction_start", None)
-                if direction is not None and mention["kind"] == "place":
-                    mention["start"] = direction
-                    mention["text"] = passage["text"][direction : mention["end"]]
-                locative = mention.get("locative", False)
-                if mention["kind"] == "place" and mention["value"] and locative:
-                    passage["places"].append(
-                        dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"])
-                    )
-            for mention in passage["mentions"]:
-                owner = mention.pop("of_mention", None)
-                if owner is not None and owner.get("value"):
-                    mention["of"] = owner["value"]
-            passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
-        _context_places(self.passages, by_id)
-        _date_places(self.passages)
-        return self.passages, found
+        return found, self._finished(entity_of_key, {e.id: e for e in found})
+
+    def _finished(
+        self, entity_of_key: dict[str, str], by_id: dict[str, entities.Entity]
+    ) -> Iterator[list[dict]]:
+        kept, self._kept = self._kept, None
+        if kept is None:
+            return
+        with kept:
+            kept.seek(0)
+            for _ in range(self.articles_kept):
+                passages = pickle.load(kept)
+                _settle(passages, entity_of_key, by_id)
+                yield passages
+
+
+def _settle(passages: list[dict], entity_of_key: dict[str, str], by_id: dict[str, entities.Entity]) -> None:
+    """An article's passages with their names typed (kind and entity id), the places they locate
+    things in, ages tied to their people, and the context place of sentences naming none."""
+    for passage in passages:
+        for mention in passage["mentions"]:
+            key = mention.pop("name_key", None)
+            entity_id = entity_of_key.get(key) if key is not None else None
+            if entity_id is not None:
+                mention["kind"] = by_id[entity_id].kind
+                mention["value"] = entity_id
+    for passage in passages:
+        for mention in passage["mentions"]:
+            direction = mention.pop("direction_start", None)
+            if direction is not None and mention["kind"] == "place":
+                mention["start"] = direction
+                mention["text"] = passage["text"][direction : mention["end"]]
+            locative = mention.get("locative", False)
+            if mention["kind"] == "place" and mention["value"] and locative:
+                passage["places"].append(
+                    dict(tok=mention["tok"], entity=mention["value"], depth=mention["depth"])
+                )
+        for mention in passage["mentions"]:
+            owner = mention.pop("of_mention", None)
+            if owner is not None and owner.get("value"):
+                mention["of"] = owner["value"]
+        passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
+    _context_places(passages, by_id)
+    _date_places(passages)
 
 
 # The builder and articles a forked worker inherits from Builder.add_articles.
-_FORKED: tuple[Builder, list[Article]] | None = None
+_FORKED: tuple[Builder, Sequence[Article]] | None = None
 
 
-def _article_in_worker(n: int) -> Builder:
-    """In a worker process: article n's passages, on a fresh copy of the inherited builder."""
+def _article_in_worker(n: int) -> tuple[list[dict], list[entities.Occurrence]]:
+    """In a worker process: article n's passages and name occurrences."""
     assert _FORKED is not None, "only called in a worker forked by Builder.add_articles"
     builder, articles = _FORKED
-    part = builder._fresh()
-    part.add_article(articles[n])
-    part.nlp = None  # type: ignore[assignment]  # not sent back: the parent has its own
-    part.term_maker = None  # type: ignore[assignment]
-    part.capitalized_inside = part.lowercase = Counter()
-    part.dates = {}
-    return part
+    return builder._article(articles[n])
 
 
 @dataclass

@@ -31,7 +31,8 @@ import os
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any, BinaryIO, get_args
@@ -177,68 +178,144 @@ def passage_columns(
     return arrays
 
 
-def concatenate(parts: list[dict[str, np.ndarray]]) -> dict[str, np.ndarray]:
-    """Columns of consecutive parts as one set; lengths become n + 1 offsets ("_len" -> "_ptr")."""
-    joined: dict[str, np.ndarray] = {}
-    for name in parts[0]:
-        pieces = [part[name] for part in parts]
-        dtype = np.result_type(*[p.dtype for p in pieces])
-        array = np.concatenate(pieces).astype(dtype, copy=False) if len(pieces) > 1 else pieces[0]
-        if name.endswith("_len"):
-            joined[name[: -len("_len")] + "_ptr"] = _ptr(array.tolist())
-        else:
-            joined[name] = array
-    return joined
+# Passages a Writer keeps in memory before it writes their columns to a part file.
+PART_PASSAGES = 20_000
+
+
+class Writer:
+    """Writes an index from passages added a few at a time, in bounded memory.
+
+    Columns of every PART_PASSAGES passages go to a part file in a temporary folder;
+    `save` then streams the parts into the index file. Memory holds one part, the
+    string table and the postings, never every passage.
+    """
+
+    def __init__(self, doc_numbers: Mapping[str, int]) -> None:
+        self.doc_numbers = doc_numbers
+        self.strings = StringTable()
+        self._folder = tempfile.TemporaryDirectory(prefix="crosscheck-parts-")
+        self._pending: list[dict[str, np.ndarray]] = []
+        self._pending_passages = 0
+        self._parts: list[dict[str, tuple[Path, np.dtype, int]]] = []  # name -> (file, dtype, length)
+        self.passages = 0
+
+    def add(self, passages: Iterable[Passage | Mapping[str, Any]]) -> None:
+        """Add passages, in index order."""
+        columns = passage_columns(passages, self.doc_numbers, self.strings)
+        n = len(columns["p_doc"])
+        self._pending.append(columns)
+        self._pending_passages += n
+        self.passages += n
+        if self._pending_passages >= PART_PASSAGES:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        part: dict[str, tuple[Path, np.dtype, int]] = {}
+        k = len(self._parts)
+        for name in self._pending[0]:
+            pieces = [columns[name] for columns in self._pending]
+            array = np.concatenate(pieces).astype(np.result_type(*pieces), copy=False)
+            file = Path(self._folder.name) / f"{k}-{name}.bin"
+            array.tofile(file)
+            part[name] = (file, array.dtype, len(array))
+        self._parts.append(part)
+        self._pending, self._pending_passages = [], 0
+
+    def save(self, path: Path, meta: IndexMeta, postings: Postings) -> None:
+        """Write the index file atomically (readers never see a half-written file), then clean up.
+
+        Raises IndexNotSaved, holding the index in memory, when the file cannot be written.
+        Temporary files that killed saves left behind are removed first.
+        """
+        self._flush()
+        try:
+            arrays = self._arrays(meta, postings)
+            tmp = None
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                remove_stale_tmp(path)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+                with os.fdopen(fd, "w+b") as handle:
+                    _write(handle, arrays)
+                os.replace(tmp, path)
+            except OSError as exc:
+                if tmp:
+                    Path(tmp).unlink(missing_ok=True)
+                buffer = io.BytesIO()
+                _write(buffer, arrays)
+                raise IndexNotSaved(path, exc.strerror or str(exc), Index(path, buffer.getvalue())) from exc
+            except BaseException:
+                if tmp:
+                    Path(tmp).unlink(missing_ok=True)
+                raise
+        finally:
+            self._folder.cleanup()
+
+    def _arrays(self, meta: IndexMeta, postings: Postings) -> dict[str, _Column]:
+        vocab = "\n".join(postings.vocab).encode()
+        meta = meta.model_copy(update={"format": FORMAT_VERSION, "vocab": [], "n_docs": postings.n_docs})
+        blob, string_ptr = self.strings.arrays()
+        arrays: dict[str, _Column] = {
+            "meta": _Column.of(np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8)),
+            "vocab": _Column.of(np.frombuffer(vocab, dtype=np.uint8)),
+            "post_ptr": _Column.of(postings.ptr), "post_docs": _Column.of(postings.docs),
+            "post_weights": _Column.of(postings.weights), "post_constant": _Column.of(postings.constant),
+            "strings": _Column.of(blob), "strings_ptr": _Column.of(string_ptr),
+        }  # fmt: skip
+        names = list(self._parts[0]) if self._parts else list(passage_columns([], {}, StringTable()))
+        for name in names:
+            files = [part[name] for part in self._parts]
+            if name.endswith("_len"):  # lengths become n + 1 offsets
+                arrays[name[: -len("_len")] + "_ptr"] = _Column(files, np.dtype(np.int64), offsets=True)
+            else:
+                dtype = np.result_type(*[dtype for _, dtype, _ in files]) if files else np.dtype(np.int8)
+                arrays[name] = _Column(files, dtype)
+        return arrays
+
+
+@dataclass
+class _Column:
+    """An array of the index file: in memory, or the concatenation of part files."""
+
+    files: list[tuple[Path, np.dtype, int]]
+    dtype: np.dtype
+    offsets: bool = False  # the parts hold lengths; the column is their running sum from 0
+    array: np.ndarray | None = None
+
+    @classmethod
+    def of(cls, array: np.ndarray) -> _Column:
+        return cls([], array.dtype, array=array)
+
+    def __len__(self) -> int:
+        if self.array is not None:
+            return len(self.array)
+        return sum(length for _, _, length in self.files) + (1 if self.offsets else 0)
+
+    def pieces(self) -> Iterator[np.ndarray]:
+        """The column's contents in order, one part at a time."""
+        if self.array is not None:
+            yield np.ascontiguousarray(self.array)
+            return
+        total = 0
+        if self.offsets:
+            yield np.zeros(1, dtype=np.int64)
+        for file, dtype, _ in self.files:
+            piece = np.fromfile(file, dtype=dtype).astype(self.dtype, copy=False)
+            if self.offsets:
+                piece = np.cumsum(piece, dtype=np.int64) + total
+                total = int(piece[-1]) if len(piece) else total
+            yield piece
 
 
 def save(
-    path: Path,
-    meta: IndexMeta,
-    postings: Postings,
-    passages: Iterable[Passage | Mapping[str, Any]] | None = None,
-    columns: dict[str, np.ndarray] | None = None,
-    strings: StringTable | None = None,
+    path: Path, meta: IndexMeta, postings: Postings, passages: Iterable[Passage | Mapping[str, Any]]
 ) -> None:
-    """Write the index atomically: readers never see a half-written file.
-
-    Give either `passages` (records or models) or the `columns` and `strings` that
-    `passage_columns` and `concatenate` made of them. Raises IndexNotSaved, holding the
-    index in memory, when the file cannot be written. Temporary files that killed saves
-    left behind are removed first.
-    """
-    if columns is None:
-        strings = StringTable()
-        doc_numbers = {a.doc_id: n for n, a in enumerate(meta.articles)}
-        columns = concatenate([passage_columns(passages or [], doc_numbers, strings)])
-    assert strings is not None, "columns come with the string table they refer to"
-    vocab = "\n".join(postings.vocab).encode()
-    meta = meta.model_copy(update={"format": FORMAT_VERSION, "vocab": [], "n_docs": postings.n_docs})
-    blob, string_ptr = strings.arrays()
-    arrays = {
-        "meta": np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8),
-        "vocab": np.frombuffer(vocab, dtype=np.uint8),
-        "post_ptr": postings.ptr, "post_docs": postings.docs, "post_weights": postings.weights,
-        "post_constant": postings.constant, "strings": blob, "strings_ptr": string_ptr,
-        **columns,
-    }  # fmt: skip
-    tmp = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_tmp(path)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            _write(handle, arrays)
-        os.replace(tmp, path)
-    except OSError as exc:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        buffer = io.BytesIO()
-        _write(buffer, arrays)
-        raise IndexNotSaved(path, exc.strerror or str(exc), Index(path, buffer.getvalue())) from exc
-    except BaseException:
-        if tmp:
-            Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write an index of these passages (records or models) atomically; see Writer.save."""
+    writer = Writer({a.doc_id: n for n, a in enumerate(meta.articles)})
+    writer.add(passages)
+    writer.save(path, meta, postings)
 
 
 def remove_stale_tmp(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
@@ -254,34 +331,36 @@ def remove_stale_tmp(path: Path, older_than: float = STALE_TMP_SECONDS) -> None:
             log.debug("Could not remove %s: %s", tmp, exc)
 
 
-def _write(handle: BinaryIO, arrays: dict[str, np.ndarray]) -> None:
+def _write(handle: BinaryIO, arrays: dict[str, _Column]) -> None:
+    """Header, then each array aligned; the header's CRC is filled in once the data is written."""
     layout: dict[str, list[Any]] = {}
     offset = 0
-    for name, array in arrays.items():
+    for name, column in arrays.items():
         offset = -(-offset // ALIGN) * ALIGN
-        layout[name] = [array.dtype.str, len(array), offset]
-        offset += array.nbytes
-    crc = 0
-    for name, array in arrays.items():  # the CRC of the data section as it will be written
-        crc = zlib.crc32(_padding(layout, name), crc)
-        crc = zlib.crc32(np.ascontiguousarray(array).data, crc)
-    header = json.dumps({"format": FORMAT_VERSION, "crc32": crc, "size": offset, "arrays": layout}).encode()
-    handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
-    handle.write(b"\0" * (-(len(MAGIC) + 8 + len(header)) % ALIGN))
-    for name, array in arrays.items():
-        handle.write(_padding(layout, name))
-        handle.write(np.ascontiguousarray(array).data)
-
-
-def _padding(layout: dict[str, list[Any]], name: str) -> bytes:
-    """Zero bytes between the previous array's end and this one's aligned start."""
-    names = list(layout)
-    k = names.index(name)
-    if k == 0:
-        return b""
-    _, length, offset = layout[names[k - 1]]
-    end = offset + length * np.dtype(layout[names[k - 1]][0]).itemsize
-    return b"\0" * (layout[name][2] - end)
+        layout[name] = [column.dtype.str, len(column), offset]
+        offset += len(column) * column.dtype.itemsize
+    placeholder = "0" * 8
+    header = json.dumps({"format": FORMAT_VERSION, "crc32": placeholder, "size": offset, "arrays": layout})
+    encoded = header.encode()
+    begin = handle.tell()
+    handle.write(MAGIC + len(encoded).to_bytes(8, "little") + encoded)
+    handle.write(b"\0" * (-(len(MAGIC) + 8 + len(encoded)) % ALIGN))
+    crc, written = 0, 0
+    for name, column in arrays.items():
+        pad = b"\0" * (layout[name][2] - written)
+        crc = zlib.crc32(pad, crc)
+        handle.write(pad)
+        written += len(pad)
+        for piece in column.pieces():
+            data = piece.tobytes()
+            crc = zlib.crc32(data, crc)
+            handle.write(data)
+            written += len(data)
+    end = handle.tell()
+    at = encoded.index(b'"crc32": "') + len(b'"crc32": "')
+    handle.seek(begin + len(MAGIC) + 8 + at)
+    handle.write(f"{crc:08x}".encode())
+    handle.seek(end)
 
 
 def _read_meta(path: Path, raw: bytes) -> IndexMeta:
@@ -319,7 +398,7 @@ def _open(path: Path, held: bytes | None = None) -> tuple[bytes | bytearray, dic
         if handle.readinto(data) != len(data):
             raise IndexFileError(f"{path} cannot be read (it ended early)")
     view = memoryview(data)
-    if zlib.crc32(view) != header["crc32"]:
+    if f"{zlib.crc32(view):08x}" != header["crc32"]:
         raise IndexFileError(f"{path} cannot be read (its contents are damaged: checksum mismatch)")
     arrays = {
         name: np.frombuffer(view, dtype=np.dtype(dtype), count=length, offset=offset)
