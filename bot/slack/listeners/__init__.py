@@ -1,6 +1,7 @@
 """Crosscheck's Slack listeners, one module per Slack surface, each with `register(app, replies)`.
 
-mentions.py (app_mention), messages.py (DMs), commands.py (the slash command),
+mentions.py (app_mention), threads.py (follow-ups in the bot's threads, before
+messages.py's catch-all), messages.py (DMs), commands.py (the slash command),
 actions.py (buttons and the feedback modal), home.py (the App Home tab); common.py
 holds what they share. Bolt runs the first
 listener that matches, so each surface's catch-all `acknowledge` comes after its
@@ -17,7 +18,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.core import Engine
 from bot.settings import Settings
-from bot.slack.listeners import actions, commands, home, mentions, messages
+from bot.slack.listeners import actions, commands, home, mentions, messages, threads
 from bot.slack.listeners.common import EventMemory, Replies, log
 from bot.slack.origin import answer_url_allowed, foreign, response_urls
 
@@ -60,7 +61,7 @@ def register(app: App, settings: Settings, engine: Engine, memory: EventMemory |
         return next()
 
     replies = Replies(settings, engine)
-    for surface in (mentions, messages, commands, actions, home):
+    for surface in (mentions, threads, messages, commands, actions, home):
         surface.register(app, replies)
 
 

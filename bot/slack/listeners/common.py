@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.core import Answer, Engine, QuestionError
 from bot.core.digest import Digest, DigestError, digest
+from bot.core.followup import FollowUp, combine
 from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.client import LATE_NOTICE, late_notices, retry_after
@@ -29,6 +30,9 @@ log = logging.getLogger(__name__)
 # Slack retries an event after about 0 s, 1 min and 5 min; an hour covers them all.
 EVENT_MEMORY_SECONDS = 3600
 EVENT_MEMORY_SIZE = 10_000
+# Follow-ups: the last question answered in each thread (and DM), for a day, at most this many.
+CONVERSATION_SECONDS = 24 * 3600
+CONVERSATION_SIZE = 10_000
 # A question is cut to CROSSCHECK_MAX_QUESTION_CHARS after its Slack markup is resolved; the
 # raw message is cut first, to this many times that, so markup (`<@U123|name>` is 12 characters
 # for one word) still fits while a 40,000-character message of unclosed `<@` never reaches the
@@ -64,6 +68,37 @@ class EventMemory:
                 return False
             self._seen[event_id] = now
             return True
+
+
+class Conversations:
+    """The last question answered in each conversation (a channel's thread, a DM), so a reply
+    such as "and in Jordan?" is read with it.
+
+    In memory and bounded (CONVERSATION_SIZE conversations, CONVERSATION_SECONDS each): a
+    restart forgets them, and a follow-up then is answered as a question of its own.
+    Fetching the thread back (conversations.replies) is not an option that scales: Slack
+    limits that call to a request a minute for apps outside its Marketplace.
+    """
+
+    def __init__(self, seconds: float = CONVERSATION_SECONDS, size: int = CONVERSATION_SIZE) -> None:
+        self.seconds, self.size = seconds, size
+        self._last: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def remember(self, channel: str, thread: str, question: str) -> None:
+        with self._lock:
+            self._last.pop((channel, thread), None)
+            self._last[(channel, thread)] = (time.monotonic(), question)
+            while len(self._last) > self.size:
+                self._last.popitem(last=False)
+
+    def previous(self, channel: str, thread: str) -> str | None:
+        """The last question answered in the conversation, or None (none, or forgotten)."""
+        with self._lock:
+            found = self._last.get((channel, thread))
+            if found is None or found[0] < time.monotonic() - self.seconds:
+                return None
+            return found[1]
 
 
 def own_mention_removed(text: str, bot_user_id: str | None) -> str:
@@ -106,6 +141,7 @@ class Replies:
 
     def __init__(self, settings: Settings, engine: Engine) -> None:
         self.settings, self.engine = settings, engine
+        self.conversations = Conversations()
 
     def n_articles(self) -> int | None:
         """How many articles the index holds, or None when that cannot be told right now."""
@@ -137,6 +173,28 @@ class Replies:
         if reading:
             answer = answer.model_copy(update={"notices": [reading, *answer.notices]})
         return blocks.answer_message(answer, n_articles=self.n_articles(), share=share, feedback=True)
+
+    def follow_up(self, channel: str, thread: str, text: str) -> FollowUp:
+        """`text` read with the conversation's last question when it is a follow-up to it."""
+        previous = self.conversations.previous(channel, thread)
+        if previous is None:
+            return FollowUp(text)
+        try:
+            return combine(previous, text, self.engine.index)
+        except Exception:  # answered as it stands; the answer reports any problem with the index
+            log.exception("Could not read %r as a follow-up", text[:300])
+            return FollowUp(text)
+
+    def reply_in(
+        self, channel: str, thread: str, text: str, follow: FollowUp | None = None
+    ) -> blocks.Message:
+        """The reply to `text` in a conversation (channel and thread; "" for a DM's own flow):
+        read as a follow-up where it is one (the reply says how), and remembered as the
+        conversation's question for the next follow-up."""
+        follow = follow or self.follow_up(channel, thread, text)
+        if follow.question.strip():
+            self.conversations.remember(channel, thread, follow.question)
+        return self.reply(follow.question, reading=follow.reading)
 
     def digest(self) -> Digest | str:
         """The disagreement digest of the current index, or what to tell the user instead."""

@@ -1,4 +1,5 @@
-"""`@Crosscheck QUESTION` in a channel: answered in a thread under the question."""
+"""`@Crosscheck QUESTION` in a channel: answered in a thread under the question (in a thread the
+bot answered before, read as a follow-up to that thread's question where it is one)."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ def register(app: App, replies: Replies) -> None:
     def mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """`@Crosscheck QUESTION` in a channel: the answer in a thread under the question."""
         question = own_mention_removed(event.get("text") or "", context.bot_user_id)
-        thread = event.get("thread_ts") or event.get("ts")
-        replies.post(client, event["channel"], replies.reply(question), thread)
+        thread = event.get("thread_ts") or event.get("ts") or ""
+        replies.post(client, event["channel"], replies.reply_in(event["channel"], thread, question), thread)
 
     app.event("app_mention", matchers=[from_a_person, not_in_a_dm])(ack=acknowledge, lazy=[mention])
     app.event("app_mention")(acknowledge)

@@ -1,4 +1,5 @@
-"""Direct messages to Crosscheck: answered in the DM."""
+"""Direct messages to Crosscheck: answered in the DM, follow-ups ("and in Jordan?") read with the
+question before."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ def register(app: App, replies: Replies) -> None:
     def direct_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
         """A direct message: the answer in the DM (in its thread, if it was asked in one)."""
         question = own_mention_removed(event.get("text") or "", context.bot_user_id)
-        replies.post(client, event["channel"], replies.reply(question), event.get("thread_ts"))
+        thread = event.get("thread_ts")
+        message = replies.reply_in(event["channel"], thread or "", question)
+        replies.post(client, event["channel"], message, thread)
 
     app.event("message", matchers=[from_a_person, in_a_dm])(ack=acknowledge, lazy=[direct_message])
     app.event("message")(acknowledge)
