@@ -28,7 +28,7 @@ from bot.core.question import Question
 from bot.core.retrieve import Hit
 from index.bm25 import idf_of
 from index.entities import name_key
-from index.lexicon import PERSON_TITLES, has_phrase, phrases, synonyms
+from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms
 from index.passages import DIRECTIONS, Mention, Passage
 from index.places import compatible, contains
 from index.store import Index
@@ -63,6 +63,8 @@ CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 PREDICATE_BREAKS = CLAUSE_BREAKS - {"-"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
+# Title words that name an office themselves (not "chief", "deputy", "vice", which qualify one).
+HEAD_TITLES = ROLE_NOUNS - {"chief", "deputy", "vice", "head"}
 CITY_TYPES = {"city", "town", "capital", "village"}
 TIMED_KINDS = {"count", "date", "time", "measure"}  # facts that belong to one event
 COUNTRY_TYPES = {"country", "nation"}
@@ -476,12 +478,15 @@ COMPLEMENT_PREPOSITIONS = {"for", "of", "to", "with", "from", "by", "against", "
 
 
 def _titled(p: Passage, m: Mention, roles: set[str]) -> int | None:
-    """Where one of the roles stands in the title right before the name (titles and demonyms
-    only), or None."""
+    """Where one of the roles heads the title right before the name (titles and demonyms
+    only), or None. The head is the title word nearest the name: "Chief Secretary Pradeep
+    Jena" is a secretary, not a chief; "Fire Services Chief Sudhanshu Sarangi" is a chief."""
     k = m.tok - 1
     while k >= 0 and p.terms[k] in TITLE_TERMS | roles | {"-", "."}:
         if p.terms[k] in roles:
             return k
+        if p.terms[k] in HEAD_TITLES:
+            return None  # another office heads the title; the role only qualifies it
         k -= 1
     return None
 

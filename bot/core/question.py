@@ -49,6 +49,8 @@ KIND_PATTERNS: list[tuple[Kind, re.Pattern[str]]] = [
 ]  # fmt: skip
 # The words of "how far", "how strong": what is asked, not something the answer sits near.
 MEASURE_WORDS = {"far", "deep", "fast", "strong", "long", "big", "much", "high", "tall", "heavy"}
+LEADING_WH_RE = re.compile(r"^(?:and |so |but )?(when|where|who|whom)\b")
+LEADING_WH_KINDS: dict[str, Kind] = {"when": "date", "where": "place", "who": "person", "whom": "person"}
 COUNT_ASKED_RE = re.compile(r"\bhow (many|much|old|far|large|big)\b|\bnumber of\b")
 ALIAS_RE = re.compile(
     r"\b(real|full|other|actual|alternative|alternate|official) name\b|\balso (called|known)\b"
@@ -181,6 +183,10 @@ def clean_question(raw: str) -> str:
 def detect_kind(lowered: str) -> Kind:
     """The kind of answer wanted, from the question's wording."""
     kind: Kind = next((k for k, pattern in KIND_PATTERNS if pattern.search(lowered)), "other")
+    opener = LEADING_WH_RE.match(lowered)
+    if opener and not COUNT_ASKED_RE.search(lowered):
+        # "When did the government cut the toll to 275?": the question word decides, not "toll"
+        return LEADING_WH_KINDS[opener.group(1)]
     head = _wh_head(lowered)
     if head not in HEAD_KINDS:
         return kind
