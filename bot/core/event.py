@@ -19,8 +19,10 @@ names another place or date asks about that event instead; extract.py applies th
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 from weakref import WeakKeyDictionary
 
 from index.passages import Mention, Passage
@@ -30,7 +32,20 @@ from index.store import Index
 OPENING_SENTENCES = 3  # the headline and lead: where an article says what it is about
 # "attacks since October 18th": a date that opens a span leading up to the event, not another event
 SPAN_OPENERS = {"since", "from", "until", "till", "through", "between"}
-MAIN_PLACE_SHARE = 1 / 3  # of the articles that must open on a place for it to be the event's
+MAIN_PLACE_SHARE = 1 / 3
+# A fact dated over a week before the event's day is about an earlier one; a week, because a
+# weekday ("said Friday") in an undated article may resolve to the week before.
+EARLIER_DAYS = 8
+YEAR_RE = re.compile(r"^(?:19|20)\d\d$")
+YEAR_OPENERS = {
+    "in",
+    "the",
+    "of",
+    "a",
+    "an",
+    "its",
+    "during",
+}  # of the articles that must open on a place for it to be the event's
 
 _FRAMES: WeakKeyDictionary[Index, EventFrame] = WeakKeyDictionary()
 
@@ -41,10 +56,11 @@ class EventFrame:
 
     places: frozenset[str]
     year: int | None
+    day: str | None = None  # ISO date the openings name most
 
     def describe(self, index: Index) -> str:
         names = sorted(index.entities[e].name for e in self.places)
-        return f"main event: places={names} year={self.year}"
+        return f"main event: places={names} year={self.year} day={self.day}"
 
 
 def frame_of(index: Index) -> EventFrame:
@@ -69,16 +85,17 @@ def _openings(index: Index) -> dict[str, list[Passage]]:
 def _frame(index: Index) -> EventFrame:
     openings = _openings(index)
     place_articles: Counter[str] = Counter()
-    years: Counter[int] = Counter()
+    days: Counter[str] = Counter()
     for passages in openings.values():
         place_articles.update({r.entity for p in passages for r in p.places})
         for p in passages:
-            years.update(int(m.value[:4]) for m in p.mentions if m.kind == "date" and m.precision == "day")
+            days.update(m.value for m in p.mentions if m.kind == "date" and m.precision == "day")
     # Two articles at least (when there are two): one article's aside is not the event.
     needed = max(min(2, len(openings)), math.ceil(MAIN_PLACE_SHARE * len(openings)))
     places = frozenset(e for e, n in place_articles.items() if n >= needed and e in index.entities)
-    year = years.most_common(1)[0][0] if years else _published_year(index)
-    return EventFrame(places=places, year=year)
+    day = days.most_common(1)[0][0] if days else None
+    year = int(day[:4]) if day else _published_year(index)
+    return EventFrame(places=places, year=year, day=day)
 
 
 def _published_year(index: Index) -> int | None:
@@ -95,26 +112,47 @@ def is_main_place(frame: EventFrame, index: Index, place: str) -> bool:
 
 
 def other_event(
-    frame: EventFrame, index: Index, p: Passage, m: Mention, places: bool = True, years: bool = True
-) -> str | None:
+    frame: EventFrame, index: Index, p: Passage, m: Mention, places: bool = True, years: bool = True,
+    named: frozenset[str] = frozenset(),
+) -> str | None:  # fmt: skip
     """Why the sentence's fact `m` is about another event than the main one, or None.
 
     Only the sentence's own statements count (places it locates things in, dates it
     states); a sentence that says neither is taken to be about the main event. `places`
-    and `years` choose the tests: a question that names a place or a date decides those itself.
+    and `years` choose the tests: a question that names a place or a date decides those itself;
+    one that names something the sentence names ("the Westgate attack") asks about its event.
     """
+    if named and any(o.value in named for o in p.mentions):
+        return None
     refs = [r for r in p.places if r.depth <= m.depth] or p.places
     named = {o.value for o in p.mentions if o.kind == "place"}  # "in Syria and Iraq": Iraq too
     if places and refs and not any(is_main_place(frame, index, e) for e in named | {r.entity for r in refs}):
         names = ", ".join(sorted({index.entities[r.entity].name for r in refs}))
         return f"in {names}"
-    if years and frame.year is not None:
-        stated = [
-            o for o in p.mentions
-            if o.kind == "date" and o is not m and o.value[:4].isdigit()
-            and not (o.tok > 0 and p.terms[o.tok - 1] in SPAN_OPENERS)
-        ]  # fmt: skip
-        earlier = [o for o in stated if int(o.value[:4]) < frame.year]
-        if earlier and len(earlier) == len(stated):
-            return f"dated {earlier[0].text}"
+    if not years or frame.year is None:
+        return None
+    stated = [
+        (o.value, o.text) for o in p.mentions
+        if o.kind == "date" and o is not m and o.value[:4].isdigit()
+        and not (o.tok > 0 and p.terms[o.tok - 1] in SPAN_OPENERS)
+    ]  # fmt: skip
+    # "the 2013 Westgate Mall attack": a bare year before a name is read as neither date nor count
+    dated = {k for o in p.mentions if o.kind == "date" or o is m for k in range(o.tok, o.tok_end)}
+    stated += [
+        (t, t) for k, t in enumerate(p.terms)
+        if YEAR_RE.match(t) and k > 0 and p.terms[k - 1] in YEAR_OPENERS and k not in dated
+    ]  # fmt: skip
+    if not stated:
+        return None
+    earlier = [text for value, text in stated if int(value[:4]) < frame.year]
+    if len(earlier) == len(stated):
+        return f"dated {earlier[0]}"
+    if places and frame.day:
+        # "Last month, attacks in Mandera killed twelve": before the event, so not the event.
+        cutoff = (date.fromisoformat(frame.day) - timedelta(days=EARLIER_DAYS)).isoformat()
+        # a month counts from its first day; a year alone was decided above
+        first_days = [(value if len(value) >= 10 else f"{value[:7]}-01", text) for value, text in stated]
+        before = [text for value, text in first_days if len(value) == 10 and value < cutoff]
+        if len(before) == len(stated):
+            return f"dated {before[0]}"
     return None

@@ -21,6 +21,8 @@ the nearer one. On top of closeness, gates:
 
 from __future__ import annotations
 
+from weakref import WeakKeyDictionary
+
 from pydantic import BaseModel
 
 from bot.core.event import frame_of, is_main_place, other_event
@@ -28,7 +30,7 @@ from bot.core.question import Question
 from bot.core.retrieve import Hit
 from index.bm25 import idf_of
 from index.entities import name_key
-from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms
+from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms, words
 from index.passages import DIRECTIONS, Mention, Passage
 from index.places import compatible, contains
 from index.store import Index
@@ -103,6 +105,9 @@ class _Proximity:
         self.entity_weight = 0.5 * mean
         self.syn = {t: synonyms(t, index) for t in [*self.weights, *question.counted]}
         self.exclusive = self._exclusive_groups()
+        self.exclusive_words = {
+            ph[0] for g in self.exclusive[1] for ph in index.groups.get(g, []) if len(ph) == 1
+        }
         self.anchors = self._anchors()
         # A date or time often opens its clause ("At 9.30pm February 7, US Central Command
         # (CENTCOM) forces conducted a unilateral strike"), far from the event word.
@@ -215,9 +220,18 @@ class _NumberGates(_Proximity):
     """Whether a number counts what is asked: its counted noun, and the predicate it is bound to."""
 
     def counted_match(self, p: Passage, m: Mention) -> bool | None:
-        """Does the number count what the question counts? None when the text does not say."""
+        """Does the number count what the question counts? None when the text does not say.
+
+        "How many were killed" counts people: "three trains" and "200 ambulances" are not.
+        """
         if not self.q.counted:
-            return None
+            if not self.exclusive[0]:
+                return None
+            noun = _counted_noun(p, m)
+            # "three U.S. service members": the noun's last words name who, the first may modify
+            if not noun or any(t in self.exclusive_words or _person_noun(t, self.index) for t in noun):
+                return None
+            return False
         noun = _counted_noun(p, m)
         if not noun:
             return None
@@ -530,6 +544,19 @@ def _reference(p: Passage, m: Mention) -> list[str]:
     return found
 
 
+def _person_noun(term: str, index: Index) -> bool:
+    """Does the term name people ("students", "guards", or a synonym of one)?"""
+    people = _PERSON_NOUNS.get(index)
+    if people is None:
+        listed = set(words("person_nouns"))
+        people = listed | {s for w in listed for s in synonyms(w, index)}
+        _PERSON_NOUNS[index] = people
+    return term in people
+
+
+_PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
+
+
 def _modifier(p: Passage, m: Mention) -> bool:
     """Is the number joined to the next word ("the three-train crash", "a 24-hour curfew")? Then
     it describes that word; it counts nothing."""
@@ -635,6 +662,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
     named_places = [*question.places, *question.soft_places]
     check_places = not named_places
     check_years = not question.dates and all(is_main_place(frame, index, e) for e in named_places)
+    # Names the question gives (other than the main event's places) point at their own event.
+    named = frozenset(e for e in question.entities if not (e in frame.places or e in named_places))
     found: list[Candidate] = []
     for hit in hits:
         number, score = hit.passage, hit.score
@@ -652,7 +681,7 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind in NAME_KINDS and m.value in question.entities:
                 continue
-            if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years):
+            if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years, named):
                 continue
             if m.kind == "count" and _modifier(p, m):
                 continue
