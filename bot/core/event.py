@@ -126,7 +126,8 @@ def other_event(
         return None
     refs = [r for r in p.places if r.depth <= m.depth] or p.places
     in_text = {o.value for o in p.mentions if o.kind == "place"}  # "in Syria and Iraq": Iraq too
-    if places and refs and not any(is_main_place(frame, index, e) for e in in_text | {r.entity for r in refs}):
+    located = in_text | {r.entity for r in refs}
+    if places and refs and not any(is_main_place(frame, index, e) for e in located):
         names = ", ".join(sorted({index.entities[r.entity].name for r in refs}))
         return f"in {names}"
     if not years or frame.year is None:
