@@ -53,40 +53,36 @@ def register(app: App, replies: Replies) -> None:
 
     def helpful(body: dict[str, Any]) -> None:
         """The "Helpful" button: stored at once, and thanked, only to the one who clicked."""
-        url, value, user = action_of(body)
+        _, value, user = action_of(body)
         question, shown = blocks.read_feedback_value(value)
         if not question:
-            text = STALE_BUTTON
-        else:
-            try:
-                store.add(user or "unknown", question, shown, "helpful")
-                text = "Thanks: noted that this answer helped."
-            except FeedbackError as exc:
-                log.error("Feedback not stored: %s", exc)
-                text = "Sorry, your feedback could not be saved; it has been logged."
-        message = blocks.notice_message(text)
-        respond(url, {**message, "response_type": "ephemeral", "replace_original": False, **_thread(body)})
+            _tell(body, STALE_BUTTON)
+            return
+        try:
+            store.add(user or "unknown", question, shown, "helpful")
+        except FeedbackError as exc:
+            log.error("Feedback not stored: %s", exc)
+            _tell(body, "Sorry, your feedback could not be saved; it has been logged.")
+            return
+        _tell(body, "Thanks: noted that this answer helped.")
 
     def something_wrong(body: dict[str, Any], client: WebClient) -> None:
         """The "Something's wrong" button: the feedback modal, opened with the click's trigger_id
         (which Slack honours for 3 seconds)."""
-        url, value, _ = action_of(body)
-        question, shown = blocks.read_feedback_value(value)
+        question, shown = blocks.read_feedback_value(action_of(body)[1])
         if not question:
-            text = STALE_BUTTON
-        else:
-            try:
-                client.views_open(
-                    trigger_id=body.get("trigger_id") or "", view=views.feedback_modal(question, shown)
-                )
-                return
-            except SlackApiError as exc:
-                log.warning("Slack did not open the feedback form: %s", exc.response.get("error"))
-            except Exception:
-                log.exception("Could not open the feedback form")
-            text = "Sorry, I could not open the feedback form. Please click *Something's wrong* again."
-        message = blocks.notice_message(text)
-        respond(url, {**message, "response_type": "ephemeral", "replace_original": False, **_thread(body)})
+            _tell(body, STALE_BUTTON)
+            return
+        try:
+            client.views_open(
+                trigger_id=body.get("trigger_id") or "", view=views.feedback_modal(question, shown)
+            )
+            return
+        except SlackApiError as exc:
+            log.warning("Slack did not open the feedback form: %s", exc.response.get("error"))
+        except Exception:
+            log.exception("Could not open the feedback form")
+        _tell(body, "Sorry, I could not open the feedback form. Please click *Something's wrong* again.")
 
     def submit_feedback(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
         """The modal's Send: stored with the question, the answer shown, the user and the time.
@@ -115,6 +111,13 @@ def register(app: App, replies: Replies) -> None:
     app.action(blocks.HELPFUL_ACTION)(ack=acknowledge, lazy=[helpful])
     app.action(blocks.WRONG_ACTION)(ack=acknowledge, lazy=[something_wrong])
     app.view(views.FEEDBACK_CALLBACK)(submit_feedback)
+
+
+def _tell(body: dict[str, Any], text: str) -> None:
+    """A short note only the clicker sees, beside the clicked message (in its thread, if any)."""
+    message = blocks.notice_message(text)
+    respond(body.get("response_url"), {**message, "response_type": "ephemeral", "replace_original": False,
+                                       **_thread(body)})  # fmt: skip
 
 
 def _thread(body: dict[str, Any]) -> dict[str, str]:
