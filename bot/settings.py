@@ -96,6 +96,9 @@ class Settings(BaseSettings):
     slack_app_token: SecretStr | None = Field(
         None, validation_alias=_env("SLACK_APP_TOKEN", "slack_app_token")
     )
+    redis_url: SecretStr | None = Field(
+        None, validation_alias=_env("CROSSCHECK_REDIS_URL", "REDIS_URL", "redis_url")
+    )
     slack_app_id: str | None = Field(None, validation_alias=_env("SLACK_APP_ID", "slack_app_id"))
     slack_api_url: str = Field(
         "https://slack.com/api/", validation_alias=_env("SLACK_API_URL", "slack_api_url")
@@ -199,7 +202,8 @@ def load_settings(**overrides: Any) -> Settings:
         for error in exc.errors():
             field = str(error["loc"][0]) if error["loc"] else "settings"
             env = ENV_NAMES.get(field, field.upper())
-            shown = "a hidden value" if ("token" in field or "secret" in field) else repr(error.get("input"))
+            hidden = "token" in field or "secret" in field or field == "redis_url"
+            shown = "a hidden value" if hidden else repr(error.get("input"))
             lines.append(f"  {env}: {error['msg']} (got {shown})")
         raise SettingsError("Some settings are invalid:\n" + "\n".join(lines)) from None
     except (OSError, ValueError) as exc:  # an unreadable or invalid config/settings.toml

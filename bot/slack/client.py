@@ -163,9 +163,15 @@ def secret(value: Any) -> str:
 
 
 def secrets(settings: Settings) -> list[str]:
-    """The Slack secrets among the settings, for the logs to blank out."""
+    """The secrets among the settings (Slack's, the Redis URL), for the logs to blank out."""
     return [
-        secret(s) for s in (settings.slack_bot_token, settings.slack_signing_secret, settings.slack_app_token)
+        secret(s)
+        for s in (
+            settings.slack_bot_token,
+            settings.slack_signing_secret,
+            settings.slack_app_token,
+            settings.redis_url,
+        )
     ]
 
 

@@ -19,14 +19,15 @@ from slack_bolt.request import BoltRequest
 from bot.core import Engine
 from bot.settings import Settings
 from bot.slack.listeners import actions, commands, home, mentions, messages, threads
-from bot.slack.listeners.common import EventMemory, Replies, log
+from bot.slack.listeners.common import Replies, log
+from bot.slack.memory import Memory, memory_for
 from bot.slack.origin import answer_url_allowed, foreign, response_urls
 
 
-def register(app: App, settings: Settings, engine: Engine, memory: EventMemory | None = None) -> None:
+def register(app: App, settings: Settings, engine: Engine, memory: Memory | None = None) -> None:
     """Attach the listeners. Bolt runs the first listener that matches, so the plain
     `acknowledge` ones catch what Crosscheck ignores (bots, edits, joins) with a 200."""
-    memory = memory or EventMemory()
+    memory = memory or memory_for(settings)  # Redis when configured: shared by every worker
 
     @app.middleware
     def only_this_installation(

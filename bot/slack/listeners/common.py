@@ -1,8 +1,7 @@
-"""What the listeners share: the memory that answers each event once, the matchers, and replying.
+"""What the listeners share: the matchers, and replying.
 
-Event ids are remembered so a retried or repeated event is answered once. Errors
-are caught here at the edge: logged with their traceback, and the user gets a
-kind reply.
+Errors are caught here at the edge: logged with their traceback, and the user
+gets a kind reply. (What was answered already is remembered in bot/slack/memory.py.)
 """
 
 from __future__ import annotations
@@ -27,9 +26,6 @@ from bot.slack.client import LATE_NOTICE, late_notices, retry_after
 
 log = logging.getLogger(__name__)
 
-# Slack retries an event after about 0 s, 1 min and 5 min; an hour covers them all.
-EVENT_MEMORY_SECONDS = 3600
-EVENT_MEMORY_SIZE = 10_000
 # Follow-ups: the last question answered in each thread (and DM), for a day, at most this many.
 CONVERSATION_SECONDS = 24 * 3600
 CONVERSATION_SIZE = 10_000
@@ -42,32 +38,6 @@ SORRY = (
     "Sorry, something went wrong on my side while answering, and it has been logged. "
     "Please try again in a minute; if it keeps happening, tell whoever runs Crosscheck."
 )
-
-
-class EventMemory:
-    """Event ids seen lately, so an event Slack sends again (a retry, a duplicate) is answered once.
-
-    In memory: one process remembers what it saw, which is why the Procfile runs
-    one gunicorn worker with threads rather than several workers.
-    """
-
-    def __init__(self, seconds: float = EVENT_MEMORY_SECONDS, size: int = EVENT_MEMORY_SIZE) -> None:
-        self.seconds, self.size = seconds, size
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def first_time(self, event_id: str) -> bool:
-        """True the first time an id is seen (and remembers it), False after."""
-        now = time.monotonic()
-        with self._lock:
-            while self._seen and (
-                len(self._seen) >= self.size or next(iter(self._seen.values())) < now - self.seconds
-            ):
-                self._seen.popitem(last=False)
-            if event_id in self._seen:
-                return False
-            self._seen[event_id] = now
-            return True
 
 
 class Conversations:

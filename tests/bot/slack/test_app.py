@@ -17,7 +17,8 @@ from bot.core.engine import Engine
 from bot.logs import RedactingFormatter
 from bot.settings import Settings
 from bot.slack import blocks
-from bot.slack.listeners.common import SORRY, EventMemory, own_mention_removed
+from bot.slack.listeners.common import SORRY, own_mention_removed
+from bot.slack.memory import EventMemory
 from bot.slack.web import create_app
 from index.articles import CorpusError
 from tests.bot.slack.fake_slack import (
