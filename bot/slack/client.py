@@ -134,6 +134,8 @@ class LateNotices:
 
     def __init__(self, pending: int = LATE_NOTICES_PENDING) -> None:
         self._slots = threading.BoundedSemaphore(pending)
+        self._timers: set[threading.Timer] = set()
+        self._lock = threading.Lock()
 
     def schedule(self, send: Callable[[], object], wait: float | None) -> None:
         """Run `send` (which must not raise) after `wait` seconds (None: LATE_NOTICE_SECONDS)."""
@@ -147,11 +149,27 @@ class LateNotices:
                 with deadline():
                     send()
             finally:
-                self._slots.release()
+                self._done(timer)
 
         timer = threading.Timer(delay, run)
         timer.name, timer.daemon = "crosscheck-late-notice", True
+        with self._lock:
+            self._timers.add(timer)
         timer.start()
+
+    def _done(self, timer: threading.Timer) -> None:
+        with self._lock:
+            if timer in self._timers:
+                self._timers.discard(timer)
+                self._slots.release()
+
+    def cancel_all(self) -> None:
+        """Drop every notice still waiting (at shutdown; between tests)."""
+        with self._lock:
+            timers = list(self._timers)
+        for timer in timers:
+            timer.cancel()
+            self._done(timer)
 
 
 late_notices = LateNotices()

@@ -9,8 +9,16 @@ import pytest
 
 from bot.core.engine import Engine
 from bot.settings import Settings
+from bot.slack.client import late_notices
 from bot.slack.web import create_app
 from tests.bot.slack.fake_slack import FakeSlack, SlackSender, serving, slack_settings
+
+
+@pytest.fixture(autouse=True)
+def _no_late_notices_left() -> Iterator[None]:
+    """A test's notices for undelivered answers must not reach the next test's fake Slack."""
+    yield
+    late_notices.cancel_all()
 
 
 @pytest.fixture(autouse=True)
