@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import multiprocessing
 import os
+import pickle
+import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from index import bm25
 from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
 from index.lexicon import load_lexicon
 from index.meta import ArticleInfo, Bm25Settings, IndexMeta
+from index.passages import Builder, capitalization, search_terms
 from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, Writer
 from index.terms import TermMaker, fold, tokenize
 
@@ -153,57 +158,85 @@ def _reference_date(articles: list[ArticleInfo]) -> date | None:
 
 
 class _Corpus(Sequence[Article]):
-    """The readable articles of a corpus: read once for what the whole corpus says (capitalization,
-    dates, titles), then again one at a time by whoever builds passages, so no process holds every
-    article's text. A small corpus is kept in memory instead of read twice."""
+    """The readable articles of a corpus, read once (in parallel for a large corpus) for what the
+    whole corpus says: capitalization, dates, titles. A small corpus stays in memory; a large one
+    waits, pickled, in a temporary file that passage workers read one article from at a time,
+    so no process holds every article's text."""
 
     def __init__(self, files: list[Path], sources: dict, parse_stamp: Callable[[str], date | None]) -> None:
         self.files, self.sources, self.parse_stamp = files, sources, parse_stamp
-        self.paths: list[Path] = []
         self.infos: list[ArticleInfo] = []
         self.chars = 0
-        self._kept: list[Article] | None = []
+        self._kept: list[Article] = []
+        self._spilled: list[tuple[int, int]] = []  # (offset, length) of each pickled article
+        self._spill: Any = None
+
+    def read_all(self, builder: Builder) -> None:
+        """The first pass: every readable article, in order (warnings for the others); the builder
+        learns what the corpus capitalizes."""
+        size = sum(path.stat().st_size for path in self.files if path.is_file())
+        workers = _workers(size)
+        if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self._spill = tempfile.TemporaryFile(prefix="crosscheck-articles-")  # noqa: SIM115 (closed at exit)
+            global _READING
+            _READING = self
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    for found in pool.imap(_read_in_worker, self.files, chunksize=4):
+                        if found is not None:
+                            self._add(builder, *found)
+            finally:
+                _READING = None
+            return
+        for path in self.files:
+            article = self._read(path)
+            if article is not None:
+                self._kept.append(article)
+                self._add(builder, _info(article), len(article.text), *capitalization(article), None)
+
+    def _add(self, builder: Builder, info: ArticleInfo, chars: int, lowercase: Counter[str],
+             capitalized: Counter[str], pickled: bytes | None) -> None:  # fmt: skip
+        self.infos.append(info)
+        self.chars += chars
+        builder.add_capitalization(lowercase, capitalized)
+        if pickled is not None:
+            self._spilled.append((self._spill.tell(), len(pickled)))
+            self._spill.write(pickled)
 
     def _read(self, path: Path) -> Article | None:
         return read_article(path, self.sources.get(path.stem), self.parse_stamp)
 
-    def read_all(self) -> Iterator[Article]:
-        """The first pass: every readable article, in order (warnings for the others)."""
-        for path in self.files:
-            article = self._read(path)
-            if article is None:
-                continue
-            self.paths.append(path)
-            self.infos.append(
-                ArticleInfo(
-                    doc_id=article.doc_id, title=article.title, outlet=article.outlet, url=article.url,
-                    published=article.published.isoformat() if article.published else None,
-                )
-            )  # fmt: skip
-            self.chars += len(article.text)
-            if self._kept is not None:
-                self._kept.append(article)
-                if self.chars > PARALLEL_MIN_CHARS:
-                    self._kept = None  # large: read again when needed
-            yield article
-
     def __len__(self) -> int:
-        return len(self.paths)
+        return len(self.infos)
 
     def __getitem__(self, n: int) -> Article:  # type: ignore[override]  # no slices needed
-        if self._kept is not None:
+        if not self._spilled:
             return self._kept[n]
-        previous = logging.root.manager.disable
-        logging.disable(logging.WARNING)  # the first pass said what was wrong with the file
-        try:
-            article = self._read(self.paths[n])
-        finally:
-            logging.disable(previous)
-        if article is None or article.doc_id != self.infos[n].doc_id:
-            raise CorpusError(
-                f"{self.paths[n]} changed or vanished while the index was being built; build again."
-            )
-        return article
+        offset, length = self._spilled[n]
+        if n == 0:
+            self._spill.flush()
+        # pread: forked workers share the file's position, so none may seek it.
+        return pickle.loads(os.pread(self._spill.fileno(), length, offset))
+
+
+_READING: _Corpus | None = None
+
+
+def _read_in_worker(path: Path) -> tuple[ArticleInfo, int, Counter[str], Counter[str], bytes] | None:
+    """In a worker process: one article read, described, its capitalization counted, pickled."""
+    assert _READING is not None, "only called in a worker forked by _Corpus.read_all"
+    article = _READING._read(path)
+    if article is None:
+        return None
+    pickled = pickle.dumps(article, protocol=pickle.HIGHEST_PROTOCOL)
+    return _info(article), len(article.text), *capitalization(article), pickled
+
+
+def _info(article: Article) -> ArticleInfo:
+    return ArticleInfo(
+        doc_id=article.doc_id, title=article.title, outlet=article.outlet, url=article.url,
+        published=article.published.isoformat() if article.published else None,
+    )  # fmt: skip
 
 
 # Below this much text a build takes a second or two: not worth starting processes for.
@@ -225,7 +258,6 @@ def build(
 
     from index.nlp import load_pipeline
     from index.normalize import parse_stamp
-    from index.passages import Builder, search_terms
 
     started = time.perf_counter()
     phases: dict[str, float] = {}
@@ -249,9 +281,8 @@ def build(
     phases["setup"] = time.perf_counter() - started
     builder = Builder(nlp, term_maker, None)
     corpus = _Corpus(files, sources, parse_stamp)
-    for article in corpus.read_all():  # the first pass: what the corpus capitalizes, and its dates
-        builder.note_capitalization([article])
-    if not corpus.paths:
+    corpus.read_all(builder)
+    if not corpus.infos:
         raise CorpusError(
             f"None of the {len(files)} .txt files in {options.corpus} could be read as an article; "
             "see the warnings above for each file."

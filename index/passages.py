@@ -573,17 +573,12 @@ class Builder:
     def note_capitalization(self, articles: list[Article]) -> None:
         """Collect words the corpus capitalizes mid-sentence: those are names wherever they stand."""
         for article in articles:
-            for para in article.paragraphs:
-                if para.heading:
-                    continue
-                tokens = tokenize(article.text[para.start : para.end])
-                for prev, token in itertools.pairwise(tokens):
-                    if token.kind not in ("word", "abbr"):
-                        continue
-                    if token.text.islower():
-                        self.lowercase[token.text] += 1
-                    elif token.text[:1].isupper() and prev.text not in '.!?:"–—-':
-                        self.capitalized_inside[token.text.lower()] += 1
+            self.add_capitalization(*capitalization(article))
+
+    def add_capitalization(self, lowercase: Counter[str], capitalized_inside: Counter[str]) -> None:
+        """Add one article's counts (from `capitalization`)."""
+        self.lowercase.update(lowercase)
+        self.capitalized_inside.update(capitalized_inside)
 
     def _aliases(self, occ: entities.Occurrence, tokens: list[Token], lo: int, hi: int, text: str) -> None:
         """Record aliases the text states: "X (Y)", "X, also known as Y", "X neighbourhood of Y"."""
@@ -677,6 +672,24 @@ def _settle(passages: list[dict], entity_of_key: dict[str, str], by_id: dict[str
         passage["mentions"] = [m for m in passage["mentions"] if m["value"]]
     _context_places(passages, by_id)
     _date_places(passages)
+
+
+def capitalization(article: Article) -> tuple[Counter[str], Counter[str]]:
+    """An article's words written in lower case, and those capitalized mid-sentence (lower-cased)."""
+    lowercase: Counter[str] = Counter()
+    capitalized_inside: Counter[str] = Counter()
+    for para in article.paragraphs:
+        if para.heading:
+            continue
+        tokens = tokenize(article.text[para.start : para.end])
+        for prev, token in itertools.pairwise(tokens):
+            if token.kind not in ("word", "abbr"):
+                continue
+            if token.text.islower():
+                lowercase[token.text] += 1
+            elif token.text[:1].isupper() and prev.text not in '.!?:"–—-':
+                capitalized_inside[token.text.lower()] += 1
+    return lowercase, capitalized_inside
 
 
 # The builder and articles a forked worker inherits from Builder.add_articles.
