@@ -71,6 +71,13 @@ SYNTHETIC = {"10k": (10_000, 10), "100k": (100_000, 5)}
 SEED_ROUNDS = 20
 COLD_RUNS = 9
 BM25_QUERIES = 40  # questions timed through rank-bm25 (150 ms each at 100k)
+RANK_BM25_MAX_PASSAGES = 200_000  # beyond, rank-bm25's per-passage dicts take minutes and gigabytes
+# Targets of issue 11, at 100k passages.
+TARGET_BUILD_FLOOR_RATIO = 10.0  # build time / spaCy blank + sentencizer alone
+TARGET_100K_BUILD_PEAK_MB = 400.0
+TARGET_BYTES_PER_PASSAGE = 500.0  # index file beyond the text
+TARGET_100K_LOAD_MS = 100.0
+TARGET_P99_RATIO = 4.0  # answer p99 / p50
 SYNTHETIC_SEED = 2024
 # (label, variant, k1, b, delta) for --retrieval; the first is the default the index uses.
 RETRIEVAL_VARIANTS = (
@@ -190,11 +197,11 @@ def _progress(message: str) -> None:
 # ---------------------------------------------------------------------------- child processes
 
 
-def _peak_mb() -> float:
-    """This process's peak resident memory so far, in MB."""
+def _peak_mb(children: bool = False) -> float:
+    """This process's peak resident memory so far, in MB (children: its largest finished child's)."""
     import resource
 
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN if children else resource.RUSAGE_SELF).ru_maxrss
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024  # bytes on macOS, KB on Linux
 
 
@@ -214,12 +221,78 @@ def _task_build(args: dict[str, Any]) -> dict[str, Any]:
     started = time.perf_counter()
     path = build(options)
     seconds = time.perf_counter() - started
+    peak, workers_peak = _peak_mb(), _peak_mb(children=True)
     index = Index(path)
     return {
         "seconds": seconds, "passages": len(index), "articles": len(index.articles),
         "entities": len(index.meta.entities), "vocabulary": len(index.postings.vocab),
-        "file_mb": path.stat().st_size / 2**20, "built": index.meta.built, "peak_mb": _peak_mb(),
+        "file_mb": path.stat().st_size / 2**20, "built": index.meta.built, "peak_mb": peak,
+        "workers_peak_mb": workers_peak, "file_bytes": path.stat().st_size,
+        "text_bytes": int(index._a["text"].nbytes),
     }  # fmt: skip
+
+
+def _paragraphs(corpus: Path) -> list[str]:
+    """The paragraphs of a corpus's articles, as the index build cleans them."""
+    from index.articles import article_files, read_article
+    from index.normalize import parse_stamp
+
+    found = []
+    for path in article_files(corpus):
+        article = read_article(path, None, parse_stamp)
+        if article is not None:
+            found += [article.text[p.start : p.end] for p in article.paragraphs]
+    return found
+
+
+def _task_floor(args: dict[str, Any]) -> dict[str, Any]:
+    """spaCy's blank English pipeline with a sentencizer alone over the corpus's paragraphs, one
+    process: the least any spaCy-based build can take."""
+    import spacy
+
+    paragraphs = _paragraphs(Path(args["corpus"]))
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    started = time.perf_counter()
+    sentences = sum(len(list(doc.sents)) for doc in nlp.pipe(paragraphs))
+    return {"seconds": time.perf_counter() - started, "paragraphs": len(paragraphs), "sentences": sentences}
+
+
+def _task_bm25s(args: dict[str, Any]) -> dict[str, Any]:
+    """A plain bm25s index of the same passages (their text, bm25s's own tokenizer and English stop
+    words): build, size on disk with the text, load, and retrieval latency for the question list."""
+    import bm25s
+
+    index = _engine(args).index
+    texts = [index.passage(i).text for i in range(len(index))]
+    del index
+    started = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(texts, stopwords="en", show_progress=False), show_progress=False)
+    build_s = time.perf_counter() - started
+    peak = _peak_mb()
+    folder = Path(args["folder"])
+    retriever.save(folder, corpus=[{"text": t} for t in texts])
+    size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+    del retriever, texts
+    started = time.perf_counter()
+    loaded = bm25s.BM25.load(folder, mmap=True)
+    load_s = time.perf_counter() - started
+    queries = bm25s.tokenize(args["questions"], stopwords="en", return_ids=False, show_progress=False)
+    known = [q for q in queries if any(w in loaded.vocab_dict for w in q)]
+    latencies = []
+    for _ in range(args["rounds"]):
+        for query in known:
+            begun = time.perf_counter()
+            loaded.retrieve([query], k=min(100, int(loaded.scores["num_docs"])), show_progress=False)
+            latencies.append((time.perf_counter() - begun) * 1000)
+    return {
+        "build_s": build_s,
+        "peak_mb": peak,
+        "disk_bytes": size,
+        "load_s": load_s,
+        "latencies_ms": latencies,
+    }
 
 
 def _task_answer(args: dict[str, Any]) -> dict[str, Any]:
@@ -343,7 +416,7 @@ def _task_digest(args: dict[str, Any]) -> dict[str, Any]:
 
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "build": _task_build, "answer": _task_answer, "rank_bm25": _task_rank_bm25, "modules": _task_modules,
-    "digest": _task_digest,
+    "digest": _task_digest, "floor": _task_floor, "bm25s": _task_bm25s,
 }  # fmt: skip
 
 
@@ -385,10 +458,26 @@ def measure_corpus(corpus: Path, index_dir: Path, questions: list[str], rounds: 
         _progress("warning: the index was rebuilt between building and answering (did index/ change?)")
     _progress("computing the disagreement digest")
     result = {"build": built, "answer": answered, "digest": child("digest", where)}
-    if compare_bm25:
+    if compare_bm25 and built["passages"] <= RANK_BM25_MAX_PASSAGES:
         _progress("timing rank-bm25 get_scores on the same passages")
         result["rank_bm25"] = child("rank_bm25", where | {"questions": questions, "limit": BM25_QUERIES})
+    if compare_bm25:
+        _progress("timing spaCy's blank pipeline + sentencizer alone on the same paragraphs")
+        result["floor"] = child("floor", where)
+        if _has_module("bm25s"):
+            _progress("building a plain bm25s index of the same passages")
+            with tempfile.TemporaryDirectory(prefix="crosscheck-bm25s-") as folder:
+                result["bm25s"] = child("bm25s", where | {"folder": folder, "questions": questions,
+                                                          "rounds": rounds})  # fmt: skip
+        else:
+            _progress("bm25s is not installed (pip install -e '.[bench]'): no bm25s comparison")
     return result
+
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
 
 
 def measure_cold_start(corpus: Path, index_dir: Path, runs: int = COLD_RUNS) -> dict[str, Any]:
@@ -444,20 +533,55 @@ def _corpus_figures(section: str, measured: dict[str, Any], target_p50: float | 
     built, answered = measured["build"], measured["answer"]
     latencies = answered["latencies_ms"]
     n = f"{len(latencies):,} answers"
+    big = built["passages"] >= 50_000  # issue 11's targets are set at 100k passages
+    p50, p99 = percentile(latencies, 50), percentile(latencies, 99)
+    beyond_text = (built["file_bytes"] - built["text_bytes"]) / max(built["passages"], 1)
     figures = [
         Figure(section, "passages in the index", built["passages"], "passages",
                note=f"{built['articles']:,} articles, {built['entities']:,} names, "
                     f"{built['vocabulary']:,} terms"),
         Figure(section, "index build time", built["seconds"], "s",
-               note=f"build peak {built['peak_mb']:,.0f} MB, file {built['file_mb']:,.1f} MB"),
-        Figure(section, "index load (imports + open, in a fresh process)", answered["load_s"] * 1000, "ms"),
-        Figure(section, "answer latency p50 (warm)", percentile(latencies, 50), "ms", target_p50, n),
-        Figure(section, "answer latency p99 (warm)", percentile(latencies, 99), "ms", note=n),
+               note=f"file {built['file_mb']:,.1f} MB with the text"),
+        Figure(section, "build peak memory (building process)", built["peak_mb"], "MB",
+               TARGET_100K_BUILD_PEAK_MB if big else None,
+               f"largest worker process {built['workers_peak_mb']:,.0f} MB"),
+        Figure(section, "index file beyond the text, per passage", beyond_text, "B",
+               TARGET_BYTES_PER_PASSAGE if big else None, f"text {built['text_bytes'] / 2**20:,.1f} MB"),
+        Figure(section, "index load (imports + open, in a fresh process)", answered["load_s"] * 1000, "ms",
+               TARGET_100K_LOAD_MS if big else None),
+        Figure(section, "answer latency p50 (warm)", p50, "ms", target_p50, n),
+        Figure(section, "answer latency p99 (warm)", p99, "ms", note=n),
+        Figure(section, "answer latency p99 / p50", p99 / p50 if p50 else 0.0, "x",
+               TARGET_P99_RATIO if big else None,
+               "slowest: " + "; ".join(f"{q['question'][:40]} {q['p50_ms']:.0f} ms"
+                                       for q in answered["slowest"][:2])),
         Figure(section, "first answer of each question p50 (cold caches)",
                percentile(answered["first_pass_ms"], 50), "ms"),
         Figure(section, "peak memory: load + answer the question list", answered["peak_after_list_mb"], "MB",
                peak_target, "max RSS of the answering process"),
     ]  # fmt: skip
+    if "floor" in measured:
+        floor = measured["floor"]["seconds"]
+        figures += [
+            Figure(section, "spaCy blank + sentencizer alone, same paragraphs", floor, "s",
+                   note=f"{measured['floor']['paragraphs']:,} paragraphs, one process"),
+            Figure(section, "build time / that floor", built["seconds"] / floor, "x",
+                   TARGET_BUILD_FLOOR_RATIO if big else None),
+        ]  # fmt: skip
+    if "bm25s" in measured:
+        bs = measured["bm25s"]
+        b50, b99 = percentile(bs["latencies_ms"], 50), percentile(bs["latencies_ms"], 99)
+        figures += [
+            Figure(section, "bm25s: index build (tokenize + index, same passages)", bs["build_s"], "s",
+                   note=f"Crosscheck {built['seconds'] / bs['build_s']:,.0f}x that"),
+            Figure(section, "bm25s: build peak memory", bs["peak_mb"], "MB",
+                   note=f"Crosscheck {built['peak_mb'] / bs['peak_mb']:,.1f}x that"),
+            Figure(section, "bm25s: index on disk with the text", bs["disk_bytes"] / 2**20, "MB",
+                   note=f"Crosscheck {built['file_bytes'] / bs['disk_bytes']:,.1f}x that"),
+            Figure(section, "bm25s: index load (mmap)", bs["load_s"] * 1000, "ms"),
+            Figure(section, "bm25s: retrieve top-100 p50 / p99", b50, "ms",
+                   note=f"p99 {b99:.2f} ms; Crosscheck answers p50 {p50 / b50:,.1f}x, p99 {p99 / b99:,.1f}x"),
+        ]  # fmt: skip
     if "digest" in measured:
         dg = measured["digest"]
         note = f"{dg['questions']:,} questions asked, {dg['listed']:,} listed, {dg['agreed']:,} agreed"
@@ -498,8 +622,13 @@ def _load() -> float | None:
     return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
 
 
-def run_bench(engine: Engine, quick: bool, retrieval: bool, json_out: Path | None = None) -> int:
-    """`crosscheck bench`: measure, print the table (and write JSON); 0 unless something broke."""
+def run_bench(
+    engine: Engine, quick: bool, retrieval: bool, json_out: Path | None = None, sizes: list[int] | None = None
+) -> int:
+    """`crosscheck bench`: measure, print the table (and write JSON); 0 unless something broke.
+
+    `sizes` replaces the 10k and 100k synthetic corpora with corpora of about these many passages.
+    """
     if retrieval:
         return run_retrieval(engine, json_out)
     records = load_records(QUESTION_FILES)
@@ -527,9 +656,10 @@ def run_bench(engine: Engine, quick: bool, retrieval: bool, json_out: Path | Non
         ]  # fmt: skip
 
         names = _seed_names(next(seed_index.glob("*.idx")))
-        for label, (passages, rounds) in SYNTHETIC.items():
+        synthetic = {f"{n:,}": (n, 2 if n > 200_000 else 5) for n in sizes} if sizes else SYNTHETIC
+        for label, (passages, rounds) in synthetic.items():
             section = f"synthetic {label} corpus"
-            target = TARGET_100K_P50_MS if label == "100k" else None
+            target = TARGET_100K_P50_MS if passages >= 100_000 else None
             if quick and label == "100k":
                 figures.append(Figure(section, "answer latency p50 (warm)", None, "ms", target, "--quick"))
                 continue

@@ -75,6 +75,8 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="skip the 100k-passage corpus")
     bench.add_argument("--retrieval", action="store_true", help="compare BM25 variants instead")
     bench.add_argument("--json-out", type=Path, metavar="PATH", help="also write the figures as JSON")
+    bench.add_argument("--size", type=int, action="append", metavar="N",
+                       help="measure synthetic corpora of about N passages, not 10k and 100k")  # fmt: skip
     feedback = commands.add_parser("feedback", parents=[common], help="readers' feedback on answers")
     feedback.add_argument("--json", action="store_true", help="one JSON object per line")
     feedback.add_argument("--wrong", action="store_true", help="only answers marked wrong")
@@ -160,7 +162,9 @@ def _development_command(args: argparse.Namespace, engine: Engine) -> int:
         return evaluate_file(engine, args.file, verbose=args.verbose)
     from benchmarks.bench import run_bench
 
-    return run_bench(engine, quick=args.quick, retrieval=args.retrieval, json_out=args.json_out)
+    return run_bench(
+        engine, quick=args.quick, retrieval=args.retrieval, json_out=args.json_out, sizes=args.size
+    )
 
 
 def ask(engine: Engine, question: str | None, as_json: bool) -> int:
