@@ -1,8 +1,10 @@
 """Load benchmark for the Slack app: how fast slash commands are acknowledged, and answered.
 
 Usage: python benchmarks/load_bench.py [--requests 1000] [--concurrency 1,20,50] [--question "..."]
+       [--workers 2 --redis-url redis://127.0.0.1:6379/0]
 
-Starts the Procfile's web line (gunicorn, `bot.slack.web:create_app()`) with SLACK_API_URL
+Starts the Procfile's web line (gunicorn with uvicorn workers, `bot.slack.asgi:create_app()`;
+--workers of them, sharing the Redis given with --redis-url) with SLACK_API_URL
 pointing at a fake Slack on loopback (tests/bot/slack/fake_slack.py), waits for /healthz,
 then sends signed /crosscheck commands at each concurrency level, each with its own
 response_url on the fake. Reports acknowledgements per second, p50/p99/max ack
@@ -48,9 +50,14 @@ def web_line() -> str:
     raise SystemExit("load_bench: no web: line in the Procfile")
 
 
-def start_server(slack: FakeSlack, index_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    slack: FakeSlack, index_dir: Path, log: Path, workers: int = 1, redis_url: str | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = web_line_env(slack, port, index_dir)
+    extra = {"CROSSCHECK_WEB_WORKERS": str(workers)} | (
+        {"CROSSCHECK_REDIS_URL": redis_url} if redis_url else {}
+    )
+    env = web_line_env(slack, port, index_dir, **extra)
     with log.open("wb") as out:
         process = subprocess.Popen(
             ["bash", "-c", web_line()], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
@@ -102,6 +109,8 @@ def main() -> int:
     parser.add_argument("--concurrency", default="1,20,50", help="levels, comma-separated (default 1,20,50)")
     parser.add_argument("--question", default="how many were killed in Baghdad?")
     parser.add_argument("--index-dir", type=Path, help="index folder (default: a fresh temporary one)")
+    parser.add_argument("--workers", type=int, default=1, help="web workers (more than 1 needs --redis-url)")
+    parser.add_argument("--redis-url", help="a Redis for the answered-requests memory the workers share")
     args = parser.parse_args()
     levels = [int(x) for x in args.concurrency.split(",")]
 
@@ -113,12 +122,16 @@ def main() -> int:
         )  # built before the clock runs
         print(f"index: {articles} articles, ready in {time.monotonic() - built:.1f} s ({index_dir})")
         slack = FakeSlack()
-        process, url = start_server(slack, index_dir, Path(tmp) / "web.log")
+        process, url = start_server(slack, index_dir, Path(tmp) / "web.log", args.workers, args.redis_url)
         try:
             sender = SlackSender(url + "/slack/events")
             for _ in range(20):  # warm up: first answers fill the engine's caches
                 sender.command(args.question, slack.response_url())
-            print(f"server: Procfile web line ({web_line()}), {os.cpu_count()} CPUs, fake Slack on loopback")
+            workers = len(Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split())
+            print(
+                f"server: Procfile web line ({web_line()}), {workers} worker(s)"
+                f"{', Redis memory' if args.redis_url else ''}, {os.cpu_count()} CPUs, fake Slack on loopback"
+            )
             print(f"question: {args.question!r}; each command has its own response_url\n")
             print("concurrency  requests   acks/s  p50 ms  p99 ms  max ms  acks>=3s  answered  answers/s")
             for level in levels:

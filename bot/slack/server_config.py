@@ -1,25 +1,33 @@
 """gunicorn's settings for the Procfile's web line (`gunicorn --config python:bot.slack.server_config`)
 and for `crosscheck serve`, kept in one place.
 
-uvicorn workers (see asgi.py for why) under gunicorn's master. One worker unless a
-shared store for answered requests is configured (REDIS_URL or CROSSCHECK_REDIS_URL):
-with several processes and only in-process memory, Slack's retry of an event could
-reach another worker and be answered twice. CROSSCHECK_WEB_WORKERS overrides.
+uvicorn workers (see asgi.py for why) under gunicorn's master; CROSSCHECK_WEB_WORKERS of
+them (default 1). More than one needs a shared store for answered requests (REDIS_URL or
+CROSSCHECK_REDIS_URL): with only in-process memory, Slack's retry of an event could reach
+another worker and be answered twice, so without one the web line stays at one worker.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 
 SHARED_STORE_VARIABLES = ("CROSSCHECK_REDIS_URL", "REDIS_URL")
 
 
 def default_workers(environ: os._Environ[str] | dict[str, str] = os.environ) -> int:
-    """CROSSCHECK_WEB_WORKERS, else 2 with a shared store for answered requests and 1 without."""
+    """CROSSCHECK_WEB_WORKERS (default 1); more than one only with a shared store configured."""
     given = environ.get("CROSSCHECK_WEB_WORKERS", "").strip()
-    if given.isdigit() and int(given) > 0:
-        return int(given)
-    return 2 if any(environ.get(name) for name in SHARED_STORE_VARIABLES) else 1
+    wanted = int(given) if given.isdigit() and int(given) > 0 else 1
+    if wanted > 1 and not any(environ.get(name) for name in SHARED_STORE_VARIABLES):
+        print(
+            f"crosscheck: CROSSCHECK_WEB_WORKERS={wanted} needs REDIS_URL (or CROSSCHECK_REDIS_URL) so "
+            "that workers share which Slack requests were answered; running 1 worker.",
+            file=sys.stderr,
+            flush=True,
+        )
+        return 1
+    return wanted
 
 
 worker_class = "uvicorn_worker.UvicornWorker"

@@ -88,12 +88,13 @@ def test_memory_two_processes_sharing_redis_answer_an_event_and_a_command_once(
     )
 
 
-def test_memory_the_procfile_web_line_runs_two_workers_with_redis_and_answers_retries_once(
+def test_memory_the_procfile_web_line_runs_two_workers_sharing_redis_and_answers_retries_once(
     redis_url: str, slack: FakeSlack, settings: Settings, index: Index, tmp_path: Path
 ) -> None:
     port = free_port()
-    env = web_line_env(slack, port, settings.index_dir, CROSSCHECK_REDIS_URL=redis_url)
-    env.pop("CROSSCHECK_WEB_WORKERS", None)
+    env = web_line_env(
+        slack, port, settings.index_dir, CROSSCHECK_REDIS_URL=redis_url, CROSSCHECK_WEB_WORKERS="2"
+    )
     log = tmp_path / "web.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
@@ -156,15 +157,14 @@ def test_memory_redis_lost_while_running_falls_back_to_this_process_and_says_so_
     ("environ", "workers"),
     [
         ({}, 1),
-        ({"REDIS_URL": "redis://h:6379"}, 2),
-        ({"CROSSCHECK_REDIS_URL": "redis://h:6379"}, 2),
-        ({"CROSSCHECK_WEB_WORKERS": "4"}, 4),
-        ({"CROSSCHECK_WEB_WORKERS": "zero", "REDIS_URL": "redis://h"}, 2),
+        ({"REDIS_URL": "redis://h:6379"}, 1),
+        ({"CROSSCHECK_WEB_WORKERS": "3", "REDIS_URL": "redis://h:6379"}, 3),
+        ({"CROSSCHECK_WEB_WORKERS": "2", "CROSSCHECK_REDIS_URL": "redis://h:6379"}, 2),
+        ({"CROSSCHECK_WEB_WORKERS": "4"}, 1),  # no shared store: one worker, and a line saying why
+        ({"CROSSCHECK_WEB_WORKERS": "zero", "REDIS_URL": "redis://h"}, 1),
     ],
 )
-def test_memory_workers_default_to_two_only_with_a_shared_store(
-    environ: dict[str, str], workers: int
-) -> None:
+def test_memory_several_workers_only_with_a_shared_store(environ: dict[str, str], workers: int) -> None:
     assert default_workers(environ) == workers, f"expected {workers} for {environ}"
 
 
