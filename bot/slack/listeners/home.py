@@ -20,6 +20,8 @@ from slack_sdk.errors import SlackApiError
 from bot.slack import views
 from bot.slack.listeners.common import Replies, acknowledge
 from bot.slack.warmup import on_index_change
+from index.articles import CorpusError
+from index.meta import ArticleInfo
 
 log = logging.getLogger(__name__)
 
@@ -67,12 +69,16 @@ def register(app: App, replies: Replies) -> None:
 
     def publish(client: WebClient, user: str) -> None:
         """Build and publish one user's Home view; a failure is logged, never raised."""
+        articles: list[ArticleInfo] = []
         try:
             articles = list(replies.engine.index.articles.values())
             found = replies.digest()
+        except CorpusError as exc:  # says what to fix, for whoever runs Crosscheck
+            log.warning("App Home without coverage: %s", exc)
+            found = f"The coverage cannot be read: {exc}"
         except Exception:
             log.exception("Could not read the coverage for App Home")
-            articles, found = [], "The coverage cannot be read right now; it has been logged."
+            found = "The coverage cannot be read right now; it has been logged."
         view = views.home_view(articles, found, command=replies.settings.slash_command)
         try:
             client.views_publish(user_id=user, view=view)

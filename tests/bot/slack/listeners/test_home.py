@@ -113,6 +113,20 @@ def test_a_refused_publish_is_logged_and_the_next_opening_works(
     assert len(published(slack)) == 1, "expected the second opening published"
 
 
+def test_a_corpus_that_cannot_be_indexed_is_named_in_the_home_view(
+    slack: FakeSlack, settings: Settings, tmp_path: Path
+) -> None:
+    empty = tmp_path / "empty-corpus"
+    empty.mkdir()
+    app_settings = slack_settings(settings, slack, corpus=empty, index_dir=tmp_path / "index")
+    with serving(create_app(app_settings, Engine(app_settings))) as url:
+        opened(SlackSender(url + "/slack/events"))
+        calls = published(slack)
+    shown = message_text(calls[0]["view"])
+    assert "The coverage cannot be read" in shown and "holds no .txt articles" in shown, f"got:\n{shown}"
+    assert "*Coverage:* 0 articles" in shown, f"expected an empty coverage, got:\n{shown}"
+
+
 def articles(n: int) -> list[ArticleInfo]:
     return [
         ArticleInfo(doc_id=f"{k:03d}", title=f"Headline {k} " * 8, outlet=f"Outlet {k % 7}",
