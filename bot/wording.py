@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def source_label(source: Source) -> str:
-    """ "USNewsMag.com: Drone Strike in Baghdad ... (2024-02-08)" — outlet, title, date as known."""
+    """ "USNewsMag.com: Drone Strike in Mosul ... (2024-02-08)" — outlet, title, date as known."""
     parts = [source.outlet, source.title] if source.outlet else [source.title]
     label = ": ".join(p for p in parts if p)
     return f"{label} ({source.published})" if source.published else label
@@ -57,7 +57,7 @@ def claim_title(claim: Claim) -> str:
 
 
 def fact_title(d: Disagreement) -> str:
-    """ "Killed in Baghdad (the strike)" or "Date of the attack in Jordan"."""
+    """ "Killed in Mosul (the strike)" or "Date of the attack in Syria"."""
     if d.kind == "date":
         return f"Date of the {d.event or 'event'} in {d.place}"
     event = f" (the {d.event})" if d.event else ""

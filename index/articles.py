@@ -103,7 +103,7 @@ _STAMP_RE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_RE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}(?:\s*(?:,|and)\s*.+)?$")
-# "(USNewsMag.com) – " or "BAGHDAD (AP) — " opening a paragraph.
+# "(USNewsMag.com) – " or "MOSUL (AP) — " opening a paragraph.
 _DATELINE_RE = re.compile(
     r"^(?:[A-Z][A-Z .,'-]{1,40}\s*)?\((?P<source>[A-Za-z][\w .&'-]{0,40})\)\s*[-–—]+\s*"
 )

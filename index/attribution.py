@@ -101,7 +101,7 @@ AGENT_NOUNS = {
 
 def _clause_subject(text: str, tokens: list[Token], comma: int) -> str | None:
     """The leading name of the clause that ends at `comma`, with an agent noun after it if any:
-    "Meanwhile, in Yemen, Houthi rebels persisted in their attacks" -> "Houthi rebels"."""
+    "Meanwhile, in Yemen, Ansar rebels persisted in their attacks" -> "Ansar rebels"."""
     start = comma
     while start > 0 and tokens[start - 1].text != ",":
         start -= 1
@@ -141,12 +141,12 @@ def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
                 cues.append(Cue(i, earlier[-1].source, earlier[-1].pronoun))
                 continue
             subject = _clause_subject(text, tokens, i - 1)
-            if subject:  # "Houthi rebels persisted ..., reporting": the rebels report
+            if subject:  # "Ansar rebels persisted ..., reporting": the rebels report
                 cues.append(Cue(i, subject, False))
                 continue
         source, pronoun = _left_source(text, tokens, i)
         if source is None and lemmas[i] in INVERTING and i > 0 and tokens[i - 1].text in (",", '"'):
-            source, pronoun = _right_source(text, tokens, i + 1)  # '"...", said John Kirby'
+            source, pronoun = _right_source(text, tokens, i + 1)  # '"...", said Jane Ortiz'
             if source and not (source[:1].isupper() or source.split()[0].lower() in ("the", "a", "an")):
                 source = None
         if source is None and (i == 0 or tokens[i - 1].text.lower() not in BE):

@@ -9,7 +9,7 @@ a query sums a few such rows. Scores equal rank-bm25's own to float precision.
 
 Variant: BM25+ (k1=1.2, b=0.75, delta=1.0). BM25Okapi's idf, log((N-n+0.5)/(n+0.5)),
 is 0 for a term in half the passages and negative beyond, which on an event's
-coverage hits exactly the words a question is about ("strike", "Hezbollah");
+coverage hits exactly the words a question is about ("strike", "al-Nasr");
 rank-bm25 then floors it to epsilon times the mean idf, erasing them. BM25+'s
 idf, log((N+1)/n), stays positive, and its delta stops long sentences from being
 penalized below short ones that lack the term. `crosscheck bench --retrieval`

@@ -2,14 +2,14 @@
 
 Without a trained NER model, a capitalized span is typed by the evidence of all
 its mentions in the corpus: a title before it ("President", "Sgt"), an age after
-it ("Rivers, 46,"), an organization word in or after it ("Central Command",
-"Kataib Hezbollah militia"), the gazetteer, a place word after it ("Mashtal
+it ("Lopez, 46,"), an organization word in or after it ("Central Command",
+"Liwa al-Nasr militia"), the gazetteer, a place word after it ("Zahra
 neighbourhood"). A trained pipeline's NER labels count as strong evidence.
 
 Aliases are merged when the corpus states them ("X (Y)", "also known as Y"),
-when spellings fold to the same key (Kataib / Kata'ib / KATA'IB), when a short
-person name is the end of a longer one (Al-Saadi -> Wissam Muhammad Sabir
-Al-Saadi), and when two keys of the same kind differ by a typo.
+when spellings fold to the same key (Liwa / Liwa' / LIWA'), when a short
+person name is the end of a longer one (Al-Haddad -> Omar Khalil Hassan
+Al-Haddad), and when two keys of the same kind differ by a typo.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ ORG_HEADS = {
     "party", "front", "agency", "house", "pentagon", "times", "post", "news", "committee",
     "coalition", "mobilisation", "mobilization", "nations", "union", "office", "court", "bank",
     "university", "institute", "company", "association", "movement", "militia", "network",
-    "centcom", "reuters", "press", "journal", "state", "authority", "service", "services",
+    "reuters", "press", "journal", "state", "authority", "service", "services",
     "parliament", "congress", "senate", "government", "administration", "navy", "commission",
 }  # fmt: skip
 ORG_CUES = {
@@ -95,8 +95,8 @@ class Occurrence:
 
 
 def type_nouns(tokens: list[str], start: int, end: int) -> set[str]:
-    """Nouns the text uses for what a name is: "Kataib Hezbollah militia", "the militia,
-    Kataib Hezbollah", "Kataib Hezbollah is a ... group", "Central Command", "Mashtal neighbourhood"."""
+    """Nouns the text uses for what a name is: "Liwa al-Nasr militia", "the militia,
+    Liwa al-Nasr", "Liwa al-Nasr is a ... group", "Central Command", "Zahra neighbourhood"."""
     nouns = ORG_CUES | ORG_HEADS | PLACE_NOUNS | PLACE_HEADS
     found = {w for w in tokens[start:end][-1:] if w in nouns}
     after = tokens[end : end + 1]
@@ -144,11 +144,11 @@ def evidence(tokens: list[str], start: int, end: int, ner_label: str | None) -> 
         votes["org"] += 3
     caps = [w for w in words if w[:1].isalpha() and w not in ("-",)]
     if len(caps) >= 3 and any(w in ("al", "bin", "ibn", "abu", "bint", "abd") for w in words):
-        votes["person"] += 2  # "Wissam Muhammad Sabir Al-Saadi", "Abu Baqir Al-Saadi"
+        votes["person"] += 2  # "Omar Khalil Hassan Al-Haddad", "Abu Khalil Al-Haddad"
     if len(before) >= 2 and before[-1] == "," and before[-2] in ROLE_NOUNS:
-        votes["person"] += 1.5  # "the commander ..., Wissam Al-Saadi"
+        votes["person"] += 1.5  # "the commander ..., Omar Al-Haddad"
     if after[:2] in ([",", "the"], [")", ","]) and any(w in ROLE_NOUNS for w in tokens[end : end + 6]):
-        votes["person"] += 1.5  # "Al-Saadi, the commander overseeing ..."
+        votes["person"] += 1.5  # "Al-Haddad, the commander overseeing ..."
     if after and after[0] in ORG_CUES:
         votes["org"] += 2
     if len(before) >= 2 and before[-1] == "," and before[-2] in ORG_CUES:
@@ -292,7 +292,7 @@ def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
         if alias_key in by_key:
             groups.union(key, alias_key)
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
-    for long_key in keys:  # "William Jerome Rivers" is "William Rivers" with a middle name
+    for long_key in keys:  # "Maria Elena Lopez" is "Maria Lopez" with a middle name
         words = long_key.split()
         if kinds[long_key] != "person" or len(words) < 3:
             continue
@@ -352,7 +352,7 @@ def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
 
 
 def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
-    """Let "kh" name Kataib Hezbollah, as people type in chat, when no other name claims it."""
+    """Let "kh" name Liwa al-Nasr, as people type in chat, when no other name claims it."""
     proposals: dict[str, list[Entity]] = defaultdict(list)
     for entity in entities:
         if entity.kind not in ("org", "person"):
@@ -368,10 +368,10 @@ def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:
 
 
 def _display(text: str) -> str:
-    """A mention as shown to users: "KATA'IB Hezbollah" -> "Kata'ib Hezbollah"."""
+    """A mention as shown to users: "LIWA' al-Nasr" -> "Liwa' al-Nasr"."""
     words = text.split()
 
-    def shouting(word: str) -> bool:  # "KATA'IB"; not acronyms like "U.S." or "CENTCOM"
+    def shouting(word: str) -> bool:  # "LIWA'"; not acronyms like "U.S." or "NORTHCOM"
         return word.isupper() and "." not in word and "'" in word
 
     if len(words) > 1 and any(shouting(w) for w in words) and not all(w.isupper() for w in words):

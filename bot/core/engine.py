@@ -101,7 +101,9 @@ class Engine:
             notices.append(f"Your question was {len(text)} characters; I read only the first {len(cut)}.")
             text = cut
         if not any(c.isalnum() for c in text):
-            raise QuestionError("The question is empty. Ask something like: how many were killed in Baghdad?")
+            raise QuestionError(
+                "The question is empty. Ask something like: how many were killed? or: when did it happen?"
+            )
         index = self.index
         q = analyse(text, index)
         if q.reading:

@@ -14,7 +14,7 @@ the nearer one. On top of closeness, gates:
   one of them ("three killed") does not answer a question about neither;
 - the role or type asked for: "who was the commander" takes a name next to
   "commander", "which militia" an organization next to "militia";
-- the place: a value tied to Jordan does not answer "in Baghdad"; Iraq does;
+- the place: a value tied to Syria does not answer "in Mosul"; Iraq does;
 - the source: "according to US officials" keeps what the article attributes to them;
 - the speaker: "who said ..." is answered by the source a sentence names.
 """
@@ -32,7 +32,7 @@ from index.bm25 import idf_of
 from index.entities import name_key
 from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms, words
 from index.passages import DIRECTIONS, Mention, Passage
-from index.places import compatible, contains
+from index.places import compatible, contains, demonym_country
 from index.store import Index
 
 MAX_DISTANCE = 12  # beyond this many positions a word says nothing about a value
@@ -64,7 +64,13 @@ CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 # Between a number and a rival predicate: not "-", which also joins words ("three-train crash").
 PREDICATE_BREAKS = CLAUSE_BREAKS - {"-"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
-TITLE_TERMS = PERSON_TITLES | {"iraqi", "iranian", "american", "syrian", "israeli", "jordanian"}
+
+
+def _title_word(term: str) -> bool:
+    """A word that stands in a title before a name: "Prime", "Minister", or a demonym ("Iraqi")."""
+    return term in PERSON_TITLES or demonym_country(term) is not None
+
+
 # Title words that name an office themselves (not "chief", "deputy", "vice", which qualify one).
 HEAD_TITLES = ROLE_NOUNS - {"chief", "deputy", "vice", "head"}
 CITY_TYPES = {"city", "town", "capital", "village"}
@@ -110,7 +116,7 @@ class _Proximity:
         }
         self.anchors = self._anchors()
         # A date or time often opens its clause ("At 9.30pm February 7, US Central Command
-        # (CENTCOM) forces conducted a unilateral strike"), far from the event word.
+        # (NORTHCOM) forces conducted a unilateral strike"), far from the event word.
         self.max_distance = CLAUSE_DISTANCE if question.kind in ("date", "time") else MAX_DISTANCE
 
     def _anchors(self) -> set[str]:
@@ -210,7 +216,7 @@ class _Proximity:
         anchored = max(best.get(t, 0.0) for t in self.anchors)
         inside = p.terms[m.tok : m.tok_end]
         if any(t in inside or set(inside) & (self._synonyms(t)) for t in self.anchors):
-            anchored = 1.0  # "Central Command" for "which command", "Mashtal neighbourhood" spans
+            anchored = 1.0  # "Central Command" for "which command", "Zahra neighbourhood" spans
         if counted and self.anchors == set(self.q.counted):
             anchored = 1.0  # the number's own noun ("900 troops", or borrowed: "2,500 in Iraq")
         return ANCHOR_SHARE * anchored + (1 - ANCHOR_SHARE) * (around if total else anchored)
@@ -330,10 +336,10 @@ class _NameGates(_Proximity):
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
-            return True  # the corpus calls it a militia elsewhere ("Kataib Hezbollah militia")
+            return True  # the corpus calls it a militia elsewhere ("Liwa al-Nasr militia")
         titled = _titled(p, m, roles)
         if titled is not None:
-            # "Prime Minister Mohammed Shia al-Sudani" holds the title before his name
+            # "Prime Minister Ali Hassan al-Amin" holds the title before his name
             return self.office_ok(p, titled)
         if _complement(p, m):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
@@ -341,8 +347,8 @@ class _NameGates(_Proximity):
             o for o in p.mentions
             if o.kind in NAME_KINDS and o is not m and o.value != m.value and not _complement(p, o)
         ]  # fmt: skip
-        # A person's role may sit a clause away ("the commander of ..., Wissam Al-Saadi"); the
-        # type of a place or group is said right next to it ("the Mashtal neighbourhood").
+        # A person's role may sit a clause away ("the commander of ..., Omar Al-Haddad"); the
+        # type of a place or group is said right next to it ("the Zahra neighbourhood").
         limit = ROLE_DISTANCE if m.kind == "person" else TYPE_DISTANCE
         for j, term in enumerate(p.terms):
             if term not in roles:
@@ -370,8 +376,8 @@ class _NameGates(_Proximity):
     def in_discourse(self, number: int, p: Passage) -> bool:
         """Does the organization a role question names appear in the sentence or just before it?
 
-        "Who leads the Houthis" is not answered by "Its leader Ahmad al-Hamidawi" in an article
-        about Kataib Hezbollah; "who is the leader of Kataib Hezbollah" is, since the group was
+        "Who leads the Ansar fighters" is not answered by "Its leader Karim al-Nouri" in an article
+        about Liwa al-Nasr; "who is the leader of Liwa al-Nasr" is, since the group was
         named a few sentences earlier.
         """
         wanted = [e for e in self.q.entities if self.entities[e].kind in ("org", "norp")]
@@ -407,7 +413,7 @@ class _PlaceGates(_Proximity):
         if not asked:
             return 1.0, anchor
         if anchor is None:
-            # "how many were injured in Jordan" in coverage of a strike elsewhere: a sentence
+            # "how many were injured in Syria" in coverage of a strike elsewhere: a sentence
             # that names no place is about the main event, not the one asked about.
             frame = frame_of(self.index)
             if self.q.places and not any(is_main_place(frame, self.index, q) for q in self.q.places):
@@ -433,7 +439,7 @@ class _PlaceGates(_Proximity):
             asked = self.entities[q]
             if candidate.id == asked.id:
                 return False
-            # "where in Baghdad" wants what lies inside it; "where is Tower 22" what holds it
+            # "where in Mosul" wants what lies inside it; "where is Camp 9" what holds it
             inside_only = contains(candidate, asked, self.entities) or (
                 compatible(candidate, asked, self.entities) is False
             )
@@ -496,7 +502,7 @@ def _titled(p: Passage, m: Mention, roles: set[str]) -> int | None:
     only), or None. The head is the title word nearest the name: "Chief Secretary Pradeep
     Jena" is a secretary, not a chief; "Fire Services Chief Sudhanshu Sarangi" is a chief."""
     k = m.tok - 1
-    while k >= 0 and p.terms[k] in TITLE_TERMS | roles | {"-", "."}:
+    while k >= 0 and (p.terms[k] in roles or p.terms[k] in ("-", ".") or _title_word(p.terms[k])):
         if p.terms[k] in roles:
             return k
         if p.terms[k] in HEAD_TITLES:
@@ -506,17 +512,17 @@ def _titled(p: Passage, m: Mention, roles: set[str]) -> int | None:
 
 
 def _complement(p: Passage, m: Mention) -> bool:
-    """Is the name the object of a preposition ("leader of Kataib Hezbollah")? Titles between
+    """Is the name the object of a preposition ("leader of Liwa al-Nasr")? Titles between
     the preposition and the name do not count ("for Iraqi Prime Minister X")."""
     k = m.tok - 1
-    while k >= 0 and (p.terms[k] in ("the", "-") or p.terms[k] in TITLE_TERMS):
+    while k >= 0 and (p.terms[k] in ("the", "-") or _title_word(p.terms[k])):
         k -= 1
     return k >= 0 and p.terms[k] in COMPLEMENT_PREPOSITIONS
 
 
 def _said_by(term: str, source_terms: set[str], index: Index) -> bool:
     """Does a source phrase contain the question's word, as spelled, a synonym, or a near
-    spelling ("houthis" for "Houthi rebels")?"""
+    spelling ("ansar" for "Ansar rebels")?"""
     from rapidfuzz import fuzz
 
     if term in source_terms or source_terms & synonyms(term, index):

@@ -1,10 +1,10 @@
-"""Follow-up questions: "and in Jordan?", "when was that?", "who said so?" read with the question before.
+"""Follow-up questions: "and in Syria?", "when was that?", "who said so?" read with the question before.
 
 `combine(previous, text, index)` returns the question to answer and, when `text`
 was read as a follow-up, how it was read ("Read as a follow-up to ...: how many
-were injured in Jordan?"), so every front end can say so. Two kinds:
+were injured in Syria?"), so every front end can say so. Two kinds:
 
-- another place: "and in Jordan?", "what about Jordan?" put that place in place of
+- another place: "and in Syria?", "what about Syria?" put that place in place of
   the previous question's (or add it);
 - another kind of answer: "when was that?", "who said so?", "what time?" ask the
   follow-up's question word about what the previous question was about.
@@ -67,7 +67,7 @@ def combine(previous: str | None, text: str, index: Index) -> FollowUp:
 
 
 def _place_named(text: str, index: Index) -> str | None:
-    """The place entity id a short reply names as all it says ("and in Jordan?"), else None."""
+    """The place entity id a short reply names as all it says ("and in Syria?"), else None."""
     body = PLACE_PREPOSITION_RE.sub("", LEAD_RE.sub("", text)).strip(" ?.!")
     entity_id = index.entity_keys.get(name_key(body)) if body else None
     if entity_id is None or index.entities[entity_id].kind != "place":
@@ -89,11 +89,11 @@ def _with_place(previous: str, place: str, index: Index) -> str:
 
 
 def _subject(previous: str) -> tuple[str, str | None]:
-    """What the previous question asked about, without its question word ("killed in Baghdad"),
+    """What the previous question asked about, without its question word ("killed in Mosul"),
     and the auxiliary verb it asked with ("were")."""
     lead = PREVIOUS_LEAD_RE.match(previous)
     if not lead:
         return previous, None
     rest = previous[lead.end() :]
-    # "how many soldiers were killed in Jordan" -> "soldiers killed in Jordan"
+    # "how many soldiers were killed in Syria" -> "soldiers killed in Syria"
     return AUX_AFTER_NOUN_RE.sub(r"\1 ", rest, count=1), lead.group("aux")

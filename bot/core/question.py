@@ -1,6 +1,6 @@
 """Question analysis: what kind of answer is wanted, about what, and under which constraints.
 
-"How many were killed in Baghdad?" -> kind number, focus [kill], place Baghdad.
+"How many were killed in Mosul?" -> kind number, focus [kill], place Mosul.
 "How many US troops are in Iraq?" -> kind number, counted noun [troop], place Iraq
 (US modifies "troops", so it is a term, not a place constraint).
 "Who was the commander killed in the strike?" -> kind person, role commander.
@@ -121,7 +121,7 @@ QUESTION_WORDS = {
 }  # fmt: skip
 # "How many people were killed": "people" does not narrow what is counted.
 GENERIC_COUNTED = {"people", "person", "persons", "individual", "individuals", "one", "ones", "ppl"}
-# In a question, "Jordan drone attack" is an attack in Jordan; "US troops" are troops of the US.
+# In a question, "Syria drone attack" is an attack in Syria; "US troops" are troops of the US.
 QUESTION_MODIFIED = MODIFIED_NOUNS - {"drone", "drones", "airstrike", "airstrikes", "support"}
 CURLY_QUOTES = str.maketrans("’‘“”", "''\"\"")
 # No "<" inside a match: an unclosed "<@" then stops at the next "<" instead of scanning to the
@@ -143,7 +143,7 @@ class Question:
     entities: list[str] = field(default_factory=list)  # entity ids named in the question
     places: list[str] = field(default_factory=list)  # place entity ids that constrain the answer
     soft_places: list[str] = field(default_factory=list)  # "the US strike": maybe where, maybe who
-    inside: bool = False  # "where in Baghdad": the answer lies inside the place
+    inside: bool = False  # "where in Mosul": the answer lies inside the place
     unknown: list[str] = field(default_factory=list)  # names the corpus never mentions
     missing: list[str] = field(default_factory=list)  # content words the corpus never uses
     entity_terms: list[str] = field(default_factory=list)  # terms of non-place entities named
@@ -269,7 +269,7 @@ def analyse(raw: str, index: Index) -> Question:
         focus = [t for t in focus if t not in asked]
         missing = [w for w in missing if w.lower() not in asked]
     accept = {"measure"} if measure else _accept(kind, role, lowered, focus, exclusive_terms)
-    # "where in Baghdad", "what base in Jordan": the answer lies inside the place named.
+    # "where in Mosul", "what base in Syria": the answer lies inside the place named.
     inside = kind == "place" and (
         bool(re.search(r"\bwhere in\b|\b(which|what) part of\b", lowered))
         or (bool(places) and type_noun is not None and type_noun not in ("country", "nation"))
@@ -400,7 +400,7 @@ def _role_words(
     interior minister" -> [interior] (the place is a constraint, not the office), "the head of
     the police" and "who heads the fire services" -> [police], [fire, service]. A name holds
     the role only when the words around its title have them too. A group named in the
-    complement ("the leader of Kataib Hezbollah") is checked in the discourse instead."""
+    complement ("the leader of Liwa al-Nasr") is checked in the discourse instead."""
     places, names = named
     at = next((i for i in range(len(terms) - 1, -1, -1) if terms[i] == role), None)
     if at is None:
@@ -492,7 +492,7 @@ NUMBER_WORDS = {word: float(n) for n, word in enumerate(_SMALL_NUMBERS)} | {
 
 def _numbers(text: str, words: list[Token], consumed: set[int]) -> list[float]:
     """Counts a question names ("when were the 85 targets hit", "who said three people died"),
-    leaving out those inside names ("Tower 22") and dates ("feb 2", "2020")."""
+    leaving out those inside names ("Camp 9") and dates ("feb 2", "2020")."""
     dated = [m.span() for m in QUESTION_DATE_RE.finditer(text.lower())]
     found: list[float] = []
     for i, word in enumerate(words):
@@ -664,8 +664,8 @@ SUBJECT_MARKERS = {"did", "does", "do", "has", "have", "had", "will", "would"}
 
 
 def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
-    """Does a place named in a question say where ("in Baghdad", "the Jordan attack",
-    "strike Baghdad") rather than who ("did the US target", "US troops")?
+    """Does a place named in a question say where ("in Mosul", "the Syria attack",
+    "strike Mosul") rather than who ("did the US target", "US troops")?
 
     Only a country acts ("did the US strike"); a city or district is always where.
     """
@@ -673,7 +673,7 @@ def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
               "western", "north", "northern", "south", "southern", "northeast", "central")]  # fmt: skip
     after = lowers[end : end + 2]
     if after[:1] and after[0] in QUESTION_MODIFIED:
-        return False  # "US troops", "Baghdad officials"
+        return False  # "US troops", "Mosul officials"
     if not country:
         return True
     if before and before[-1] in SUBJECT_MARKERS:
@@ -686,7 +686,7 @@ def _locative(lowers: list[str], start: int, end: int, country: bool) -> bool:
 
 def _maybe_name(window: list[Token], index: Index) -> bool:
     """Could these words be a (misspelled) name? Capitalized, or all content words with one
-    the coverage never uses ("kataeb hezbolla")."""
+    the coverage never uses ("liwaa al-nassr")."""
     if any(w.text[:1].isupper() for w in window) or len(window) == 1:
         return True
     maker = index.term_maker
@@ -705,7 +705,7 @@ NOUNS_AFTER_PLACE = QUESTION_MODIFIED | {
 def _certainly_where(
     lowers: list[str], start: int, end: int, country: bool, names: list[tuple[int, int]]
 ) -> bool:
-    """A city is always where; a country only after "in", "near", ... ("in Jordan", "in Iraq
+    """A city is always where; a country only after "in", "near", ... ("in Syria", "in Iraq
     and Syria"), not as a modifier ("the US strike" may be a strike by the US)."""
     if not country:
         return True
@@ -724,7 +724,7 @@ def _certainly_where(
 
 
 def _fuzzy(key: str, index: Index) -> tuple[str, float] | None:
-    """An entity whose name is a near spelling of `key` ("bagdad" -> Baghdad), and how near."""
+    """An entity whose name is a near spelling of `key` ("mosol" -> Mosul), and how near."""
     from rapidfuzz import fuzz, process
 
     if index.postings.has(key):  # an ordinary word of the corpus, not a misspelled name

@@ -21,10 +21,10 @@ log = logging.getLogger(__name__)
 
 PROMPT = "crosscheck> "
 HELP = """Ask a question about the event, for example:
-  how many were killed in Baghdad?
-  when was the attack on the base in Jordan?
-  who was the commander killed in the strike?
-Follow-ups read with the question before: "and in Jordan?", "when was that?", "who said so?".
+  how many were killed?
+  when did it happen?
+  who was in charge?
+Follow-ups read with the question before: "and in <place>?", "when was that?", "who said so?".
 Commands: :sources  list the articles   :help  this text   :quit  leave (or Ctrl-D)"""
 HISTORY_FILE = Path.home() / ".crosscheck_history"
 
