@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -32,7 +31,15 @@ sys.path.insert(0, str(ROOT))
 
 from bot.core import Engine  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
-from tests.bot.slack.fake_slack import FakeSlack, SlackSender, free_port, get, web_line_env  # noqa: E402
+from tests.bot.slack.fake_slack import (  # noqa: E402
+    FakeSlack,
+    SlackSender,
+    free_port,
+    get,
+    start_web_line,
+    stop_web_line,
+    web_line_env,
+)
 
 ACK_LIMIT = 3.0
 
@@ -57,29 +64,15 @@ def start_server(
     extra = {"CROSSCHECK_WEB_WORKERS": str(workers)} | (
         {"CROSSCHECK_REDIS_URL": redis_url} if redis_url else {}
     )
-    env = web_line_env(slack, port, index_dir, **extra)
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["bash", "-c", web_line()], cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    process = start_web_line(web_line(), web_line_env(slack, port, index_dir, **extra), log, seconds=120)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            if get(url + "/healthz").status == 200:
-                return process, url
-        except OSError:
-            pass
-        time.sleep(0.1)
-    stop(process)
+    try:
+        if get(url + "/healthz").status == 200:
+            return process, url
+    except OSError:
+        pass
+    stop_web_line(process)
     raise SystemExit(f"load_bench: the server did not start; its log:\n{log.read_text()}")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)  # gunicorn and its worker: the group started above
-        process.wait(30)
 
 
 def run_level(sender: SlackSender, slack: FakeSlack, question: str, requests: int, concurrency: int) -> str:
@@ -137,7 +130,7 @@ def main() -> int:
             for level in levels:
                 print(run_level(sender, slack, args.question, args.requests, level), flush=True)
         finally:
-            stop(process)
+            stop_web_line(process)
             slack.close()
     return 0
 

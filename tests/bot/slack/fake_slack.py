@@ -20,8 +20,10 @@ import hashlib
 import itertools
 import json
 import os
+import signal
 import socket
 import struct
+import subprocess
 import sys
 import threading
 import time
@@ -608,6 +610,35 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def start_web_line(
+    command: str, env: dict[str, str], log: Path, seconds: float = 90
+) -> subprocess.Popen[bytes]:
+    """Run a Procfile line in a shell of its own session (output to `log`) until /healthz on
+    env's PORT answers 200, or the process ends, or `seconds` pass; stop it with stop_web_line."""
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            ["bash", "-c", command], cwd=Path(__file__).resolve().parents[3], env=env,
+            stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{env['PORT']}"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if get(url + "/healthz").status == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.1)
+    return process
+
+
+def stop_web_line(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the line's process group (gunicorn and its workers), then wait for it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(30)
 
 
 def web_line_env(slack: FakeSlack, port: int, index_dir: Path, **extra: str) -> dict[str, str]:

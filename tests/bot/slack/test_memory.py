@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
-import subprocess
-import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.engine import Engine
-from bot.settings import PROJECT_ROOT, Settings
+from bot.settings import Settings
 from bot.slack.memory import EventMemory, RedisMemory
 from bot.slack.server_config import default_workers
 from bot.slack.web import WORKER_BOOT_ERROR, create_app
@@ -29,9 +26,10 @@ from tests.bot.slack.fake_slack import (
     FakeSlack,
     SlackSender,
     free_port,
-    get,
     serving,
     slack_settings,
+    start_web_line,
+    stop_web_line,
     web_line_env,
 )
 from tests.bot.slack.test_web import procfile
@@ -96,21 +94,9 @@ def test_memory_the_procfile_web_line_runs_two_workers_sharing_redis_and_answers
         slack, port, settings.index_dir, CROSSCHECK_REDIS_URL=redis_url, CROSSCHECK_WEB_WORKERS="2"
     )
     log = tmp_path / "web.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["bash", "-c", procfile("web")], cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    process = start_web_line(procfile("web"), env, log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if get(url + "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.2)
         workers = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(workers) == 2, (
             f"expected 2 workers with Redis, got {len(workers)}; log:\n{log.read_text()}"
@@ -124,9 +110,7 @@ def test_memory_the_procfile_web_line_runs_two_workers_sharing_redis_and_answers
         answered = [p for p in slack.posts() if p.body["channel"] == channel]
         assert len(answered) == 1, f"expected one answer for six deliveries, got {len(answered)}"
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(30)
+        stop_web_line(process)
 
 
 def test_memory_an_unreachable_redis_at_start_up_stops_with_the_variable_named(

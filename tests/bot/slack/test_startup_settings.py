@@ -7,9 +7,7 @@ then stops instead of restarting the worker). `crosscheck serve|socket` exit wit
 
 from __future__ import annotations
 
-import logging
 import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,23 +17,6 @@ from bot.slack.runners import run_server
 from bot.slack.web import WORKER_BOOT_ERROR, create_app
 from bot.terminal.cli import main
 from tests.bot.slack.fake_slack import APP_TOKEN, BOT_TOKEN, SIGNING_SECRET, FakeSlack
-
-
-@pytest.fixture(autouse=True)
-def _logging_restored() -> Iterator[None]:
-    root = logging.getLogger()
-    level, formatters = root.level, {h: h.formatter for h in root.handlers}
-    yield
-    root.setLevel(level)
-    for handler, formatter in formatters.items():
-        handler.setFormatter(formatter)
-
-
-@pytest.fixture
-def slack() -> Iterator[FakeSlack]:
-    fake = FakeSlack()
-    yield fake
-    fake.close()
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ from tests.bot.slack.fake_slack import (
     free_port,
     get,
     message_text,
+    start_web_line,
+    stop_web_line,
     web_line_env,
 )
 
@@ -67,31 +69,13 @@ def web(
     port = free_port()
     env = web_line_env(slack, port, settings.index_dir, CROSSCHECK_LOG_LEVEL="DEBUG")
     log = tmp_path_factory.mktemp("web") / "web.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            ["bash", "-c", procfile("web")],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    process = start_web_line(procfile("web"), env, log, seconds=60)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and process.poll() is None:
-            try:
-                if get(url + "/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.1)
         assert get(url + "/healthz").status == 200, f"expected the server up; its log:\n{log.read_text()}"
         yield Web(url, process, log)
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)  # gunicorn and its worker: the group this test started
-            process.wait(30)
+        stop_web_line(process)  # gunicorn and its workers: the group this test started
 
 
 def test_procfile_web_line_is_gunicorn_with_the_asgi_app_on_port() -> None:
