@@ -343,6 +343,7 @@ def sources_message(articles: Iterable[ArticleInfo]) -> Message:
         meta = ", ".join(x for x in (article.outlet, article.published) if x)
         if meta:
             line += f" — {mrkdwn_escape(_clip(meta))}"
+        line += f" `{mrkdwn_escape(article.doc_id)}`"  # what `/crosscheck remove ID` takes
         entries.append((line, 1))
     packed = _pack(entries)
     if len(packed) > MAX_BLOCKS:
@@ -408,8 +409,9 @@ def help_message(command: str = "/crosscheck") -> Message:
         f"• `{cmd} {example}` — the answer, shown only to you, with a *Share in channel* button",
         f"• `@Crosscheck {example}` in a channel — the answer in a thread",
         "• a direct message to Crosscheck — the answer in the DM",
-        f"• `{cmd} sources` — the articles",
+        f"• `{cmd} sources` — the articles, with their ids",
         f"• `{cmd} disagreements` — every fact the articles differ on, without a question",
+        f"• `{cmd} add URL` / `{cmd} remove ID` — add or take out an article (for coverage editors)",
         '• a reply in Crosscheck\'s thread ("and in Jordan?", "when was that?") — a follow-up, '
         "read with the thread's question",
         "• the *Home* tab — the coverage and where it disagrees",

@@ -2,8 +2,8 @@
 
 mentions.py (app_mention), threads.py (follow-ups in the bot's threads, before
 messages.py's catch-all), messages.py (DMs), commands.py (the slash command),
-actions.py (buttons and the feedback modal), home.py (the App Home tab); common.py
-holds what they share. Bolt runs the first
+actions.py (buttons and the feedback modal), home.py (the App Home tab), coverage.py
+(files shared to add); common.py holds what they share. Bolt runs the first
 listener that matches, so each surface's catch-all `acknowledge` comes after its
 real listener, and the order below is the order they were always registered in.
 """
@@ -18,7 +18,7 @@ from slack_bolt.request import BoltRequest
 
 from bot.core import Engine
 from bot.settings import Settings
-from bot.slack.listeners import actions, commands, home, mentions, messages, threads
+from bot.slack.listeners import actions, commands, coverage, home, mentions, messages, threads
 from bot.slack.listeners.common import Replies, log
 from bot.slack.memory import Memory, memory_for
 from bot.slack.origin import answer_url_allowed, foreign, response_urls
@@ -62,7 +62,7 @@ def register(app: App, settings: Settings, engine: Engine, memory: Memory | None
         return next()
 
     replies = Replies(settings, engine)
-    for surface in (mentions, threads, messages, commands, actions, home):
+    for surface in (mentions, threads, messages, commands, actions, home, coverage):
         surface.register(app, replies)
 
 

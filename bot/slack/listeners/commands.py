@@ -1,9 +1,12 @@
-"""The slash command (`/crosscheck QUESTION | help | sources | disagreements`): replies only the asker sees.
+"""The slash command (`/crosscheck QUESTION | help | sources | disagreements | add URL | remove ID`):
+replies only the asker sees.
 
 A subcommand is a word in SUBCOMMANDS and the function that makes its reply from
 the shared Replies and the text after the word; anything else is a question. A
 subcommand that takes no text (`sources`) is one only when it is the whole text,
-so "sources say how many died?" is still answered as a question.
+so "sources say how many died?" is still answered as a question. `add` and `remove`
+change the coverage (listeners/coverage.py: they need who asks, where, and may reply
+once per link).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from slack_bolt import App
 
 from bot.slack import blocks
 from bot.slack.client import respond
+from bot.slack.listeners import coverage
 from bot.slack.listeners.common import SORRY, Replies, acknowledge
 
 log = logging.getLogger(__name__)
@@ -74,6 +78,11 @@ def register(app: App, replies: Replies) -> None:
     def command(command: dict[str, Any]) -> None:
         """`/crosscheck QUESTION | subcommand`: the reply, only to the asker, through the response_url."""
         text = (command.get("text") or "").strip()
+        changed = coverage.command_reply(replies, command)
+        if changed is not None:
+            for message in changed:
+                respond(command.get("response_url"), {**message, "response_type": "ephemeral"})
+            return
         chosen = subcommand(text) if text else (SUBCOMMANDS["help"], "")
         if chosen is not None:
             run, rest = chosen

@@ -8,6 +8,8 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
+from bot.slack import blocks
+from bot.slack.listeners import coverage
 from bot.slack.listeners.common import Replies, acknowledge, from_a_person, not_in_a_dm, own_mention_removed
 
 
@@ -18,6 +20,13 @@ def register(app: App, replies: Replies) -> None:
         """`@Crosscheck QUESTION` in a channel: the answer in a thread under the question."""
         question = own_mention_removed(event.get("text") or "", context.bot_user_id)
         thread = event.get("thread_ts") or event.get("ts") or ""
+        if coverage.wants_add(question):  # "@Crosscheck add https://...": coverage, not a question
+            if not coverage.may_edit(replies.settings, event.get("user"), event.get("channel")):
+                replies.post(client, event["channel"], blocks.notice_message(coverage.REFUSAL), thread)
+                return
+            for message in coverage.add_links(replies, question):
+                replies.post(client, event["channel"], message, thread)
+            return
         replies.post(client, event["channel"], replies.reply_in(event["channel"], thread, question), thread)
 
     app.event("app_mention", matchers=[from_a_person, not_in_a_dm])(ack=acknowledge, lazy=[mention])

@@ -82,6 +82,19 @@ class FakeSlack:
             target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, name="fake-slack", daemon=True
         ).start()
         self._ws: _WebSocketServer | None = None
+        self.files: dict[str, tuple[dict[str, Any], bytes]] = {}
+
+    def add_file(self, file_id: str, name: str, content: bytes) -> None:
+        """A file users shared: files.info describes it, GET /files/<id>/<name> serves it (with the token)."""
+        url = f"{self.root}/files/{file_id}/{name}"
+        info = {
+            "id": file_id,
+            "name": name,
+            "size": len(content),
+            "url_private": url,
+            "url_private_download": url,
+        }
+        self.files[file_id] = (info, content)
 
     @property
     def root(self) -> str:
@@ -193,6 +206,19 @@ class FakeSlack:
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
 
+            def do_GET(self) -> None:
+                path = urllib.parse.urlsplit(self.path).path
+                fake._record(Call(path, {k.lower(): v for k, v in self.headers.items()}, {}))
+                found = fake.files.get(path.split("/")[2] if path.startswith("/files/") else "")
+                if found is None or self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
+                    self._send(404 if found is None else 403, {"ok": False})
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(found[1])))
+                self.end_headers()
+                self.wfile.write(found[1])
+
             def do_POST(self) -> None:
                 raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 body = _parse_body(raw, self.headers.get("Content-Type") or "")
@@ -252,6 +278,9 @@ class FakeSlack:
                 "bot_id": BOT_ID,
                 "is_enterprise_install": False,
             }
+        if call.method == "files.info":
+            found = self.files.get(str(call.body.get("file")))
+            return {"ok": True, "file": found[0]} if found else {"ok": False, "error": "file_not_found"}
         if call.method == "chat.postMessage":
             ts = f"{int(time.time())}.{next(self._ts):06d}"
             return {

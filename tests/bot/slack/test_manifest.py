@@ -30,7 +30,7 @@ def test_manifest_has_the_bot_user_scopes_events_command_and_interactivity(path:
     needed = {"app_mentions:read", "chat:write", "commands", "im:history", "channels:history"}
     assert needed <= scopes, f"expected scopes {sorted(needed)}, got {sorted(scopes)}"
     events = set(m["settings"]["event_subscriptions"]["bot_events"])
-    expected = {"app_mention", "message.im", "message.channels", "app_home_opened"}
+    expected = {"app_mention", "message.im", "message.channels", "app_home_opened", "file_shared"}
     assert events == expected, f"expected {sorted(expected)}, got {sorted(events)}"
     assert m["features"]["app_home"]["home_tab_enabled"] is True, "expected the Home tab on"
     commands = [c["command"] for c in m["features"]["slash_commands"]]
