@@ -112,11 +112,11 @@ class Engine:
         reason = _abstain_reason(q)
         if reason:
             notices.append(reason)
-            return self._empty(q, hits, notices)
+            return self._empty(index, q, hits, notices)
         found = candidates(q, index, hits)
         shown = claims.claims(q, found, index)
         if not shown:
-            return self._empty(q, hits, notices)
+            return self._empty(index, q, hits, notices)
         return Answer(question=text, kind=q.kind, answers=shown, conflict=len(shown) > 1, notices=notices)
 
     def explain(self, question: str) -> str:
@@ -161,11 +161,12 @@ class Engine:
         kept = claims.drop_subsumed_dates(list(groups), claims.best_scores(groups), groups, weaker=False)
         return {value: groups[value] for value in kept}
 
-    def _empty(self, q: Question, hits: list[Hit], notices: list[str]) -> Answer:
+    @staticmethod
+    def _empty(index: Index, q: Question, hits: list[Hit], notices: list[str]) -> Answer:
+        # `index` is the one the hits came from: a refresh may have swapped in another meanwhile.
         top = hits[0].score if hits else 1.0
         closest = [
-            claims.source(self.index, h.passage, None, h.score / (top or 1.0))
-            for h in hits[:CLOSEST_PASSAGES]
+            claims.source(index, h.passage, None, h.score / (top or 1.0)) for h in hits[:CLOSEST_PASSAGES]
         ]
         return Answer(
             question=q.text, kind=q.kind, answers=[], conflict=False, closest=closest, notices=notices

@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.engine import Engine, QuestionError, answer
 from bot.core.models import Answer
-from bot.settings import Settings
+from bot.settings import Settings, load_settings
 
 BAGHDAD = "how many were killed in Baghdad?"
 
@@ -188,3 +188,27 @@ def test_engine_explain_describes_reading(engine: Engine) -> None:
     assert "kind=number" in report and "Baghdad" in report, (
         f"expected kind and place in the report, got {report!r}"
     )
+
+
+@pytest.mark.parametrize("question", ["how many were killed in Baghdad?", "how tall is the Eiffel Tower?"])
+def test_answer_in_flight_keeps_the_index_it_started_with(
+    settings: Settings, make_corpus, monkeypatch: pytest.MonkeyPatch, question: str
+) -> None:
+    """A refresh that swaps in another index mid-question (an article added) neither fails the
+    question nor mixes the two indexes: passage numbers of one are not looked up in the other."""
+    import bot.core.engine as engine_module
+    from tests.helpers import SMALL_ARTICLE
+
+    engine = Engine(settings)
+    expected = engine.answer(question).model_dump()
+    other = Engine(load_settings(corpus=make_corpus({"a.txt": SMALL_ARTICLE}), index_dir=settings.index_dir))
+    real = engine_module.retrieve
+
+    def retrieve_then_swap(q, index):
+        hits = real(q, index)
+        engine._index = other.index  # what Engine.refresh does when the corpus changed
+        return hits
+
+    monkeypatch.setattr(engine_module, "retrieve", retrieve_then_swap)
+    got = engine.answer(question).model_dump()
+    assert got == expected, f"expected the answer of the index the question started on, got {got}"
