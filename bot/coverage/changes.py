@@ -57,20 +57,18 @@ def questions(index: Index, doc_id: str, config: DigestConfig) -> list[tuple[str
         passage = index.passage(number)
         places.update(ref.entity for ref in passage.places)
         events.update(t for t in passage.terms if t in wanted)
-    asked: list[tuple[str, str]] = []
+    counted: list[tuple[str, str]] = []
+    dated: list[tuple[str, str]] = []
     for entity_id, _ in places.most_common(MAX_PLACES):
         entity = index.entities.get(entity_id)
         if entity is None:
             continue
         for thing, template in config.counts.items():
-            asked.append((f"{thing} in {entity.name}", template.format(place=entity.name)))
+            counted.append((f"{thing} in {entity.name}", template.format(place=entity.name)))
         for event in sorted(events):
-            asked.append(
-                (
-                    f"date of the {event} in {entity.name}",
-                    config.date_question.format(event=event, place=entity.name),
-                )
-            )
+            question = config.date_question.format(event=event, place=entity.name)
+            dated.append((f"date of the {event} in {entity.name}", question))
+    asked = counted + dated  # counts first: they are what a follow-up article most often changes
     return asked[:MAX_QUESTIONS]
 
 

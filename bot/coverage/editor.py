@@ -32,6 +32,7 @@ from index.meta import ArticleInfo
 log = logging.getLogger(__name__)
 
 ADDABLE_SUFFIXES = (".txt", ".html", ".htm")
+CHANGES_SHOWN = 3  # in a reply; the counts come first (changes.questions orders them so)
 
 
 class CoverageError(Exception):
@@ -57,7 +58,9 @@ class Outcome(BaseModel):
         else:
             head += f" ({a.doc_id}); {self.articles} article{'s' if self.articles != 1 else ''} left."
         if self.changes:
-            return head + " It changes: " + "; ".join(c.describe() for c in self.changes) + "."
+            shown = "; ".join(c.describe() for c in self.changes[:CHANGES_SHOWN])
+            more = len(self.changes) - CHANGES_SHOWN
+            return head + " It changes: " + shown + (f"; and {more} more." if more > 0 else ".")
         return head + " No answer to the usual questions about its places changes."
 
 
