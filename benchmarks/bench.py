@@ -10,7 +10,11 @@ Figures and their targets (from the issue):
 - cold start: the whole `python -m bot ask "..."` process against the time of a
   process that only imports ask's own third-party dependencies (target <= 2.2x);
 - peak memory of a process that loads the seed index and answers the question
-  list (target <= 160 MB), and the same at 100k passages.
+  list (target <= 160 MB), and the same at 100k passages;
+- adding one article to a copy of each corpus through `crosscheck add`'s own path
+  (bot/coverage/editor.py, index/incremental.py) until a question is answered with it
+  (targets <= 0.5 s on the seeds, <= 2 s at 100k), in a process that already built the
+  corpus's parts once (timed too), and removing it again.
 
 Every measurement runs in a fresh child process (`python -m benchmarks.bench TASK`,
 arguments as JSON on stdin, result as JSON on stdout): latency is not skewed by
@@ -64,6 +68,21 @@ TARGET_100K_P50_MS = 30.0
 TARGET_100K_DIGEST_S = 2.0
 TARGET_COLD_RATIO = 2.2
 TARGET_SEED_PEAK_MB = 160.0
+TARGET_SEED_ADD_S = 0.5
+TARGET_100K_ADD_S = 2.0
+# The article `bench` adds: a follow-up in the seed coverage's manner, with a figure of its own.
+ADDED_ARTICLE = (
+    "Death toll in Baghdad drone strike revised\n\n"
+    "Iraqi health officials said on Friday that seven people were killed in the drone strike in Zayouna, "
+    "more than any figure given before.\n\n"
+    "The strike hit a vehicle in the Zayouna district of eastern Baghdad on Wednesday night, security "
+    "sources said.\n\n"
+    "Officials said the dead included two guards and a driver, and that the identities of the others "
+    "had not yet been released.\n\n"
+    "The government in Baghdad condemned the strike and said it would review the presence of foreign "
+    "troops in the country.\n"
+)
+ADDED_QUESTION = "how many were killed in Zayouna?"  # a place only the added article names
 
 # name -> (passages to generate, timed rounds over the question list). Fewer rounds where
 # each answer costs more: 640 answers still give a p99 from six samples above it.
@@ -414,9 +433,32 @@ def _task_digest(args: dict[str, Any]) -> dict[str, Any]:
             "questions": found.questions, "agreed": found.agreed}  # fmt: skip
 
 
+def _task_add(args: dict[str, Any]) -> dict[str, Any]:
+    """Add one article to a corpus (a copy) as `crosscheck add` does, until a question is answered
+    with it, then remove it; after this process built the corpus's parts once (also timed)."""
+    from bot.coverage.editor import CoverageEditor
+
+    engine = _engine(args)
+    editor = CoverageEditor(engine)
+    started = time.perf_counter()
+    editor._apply()  # the parts a running bot keeps from its first change on
+    warm_s = time.perf_counter() - started
+    started = time.perf_counter()
+    added = editor.add_bytes("bench-added.txt", ADDED_ARTICLE.encode())
+    answer = engine.answer(ADDED_QUESTION)
+    add_s = time.perf_counter() - started
+    cited = any(s.doc_id == added.article.doc_id for c in answer.answers for s in c.sources)
+    rebuilt = len(editor.rebuilt)
+    started = time.perf_counter()
+    editor.remove(added.article.doc_id)
+    remove_s = time.perf_counter() - started
+    return {"warm_s": warm_s, "add_s": add_s, "index_s": added.seconds, "cited": cited, "rebuilt": rebuilt,
+            "remove_s": remove_s, "removed_rebuilt": len(editor.rebuilt)}  # fmt: skip
+
+
 TASKS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "build": _task_build, "answer": _task_answer, "rank_bm25": _task_rank_bm25, "modules": _task_modules,
-    "digest": _task_digest, "floor": _task_floor, "bm25s": _task_bm25s,
+    "digest": _task_digest, "floor": _task_floor, "bm25s": _task_bm25s, "add": _task_add,
 }  # fmt: skip
 
 
@@ -458,6 +500,14 @@ def measure_corpus(corpus: Path, index_dir: Path, questions: list[str], rounds: 
         _progress("warning: the index was rebuilt between building and answering (did index/ change?)")
     _progress("computing the disagreement digest")
     result = {"build": built, "answer": answered, "digest": child("digest", where)}
+    _progress("adding one article to a copy of the corpus, then removing it")
+    copy = index_dir.with_name(index_dir.name + "-add-corpus")
+    shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".*"))
+    try:
+        result["add"] = child("add", {"corpus": str(copy), "index_dir": str(copy) + "-index"})
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.rmtree(str(copy) + "-index", ignore_errors=True)
     if compare_bm25 and built["passages"] <= RANK_BM25_MAX_PASSAGES:
         _progress("timing rank-bm25 get_scores on the same passages")
         result["rank_bm25"] = child("rank_bm25", where | {"questions": questions, "limit": BM25_QUERIES})
@@ -529,7 +579,8 @@ def _seed_names(index_file: Path) -> dict[str, str]:
 
 def _corpus_figures(section: str, measured: dict[str, Any], target_p50: float | None,
                     peak_target: float | None,
-                    digest_target: float | None = None) -> list[Figure]:  # fmt: skip
+                    digest_target: float | None = None,
+                    add_target: float | None = None) -> list[Figure]:  # fmt: skip
     built, answered = measured["build"], measured["answer"]
     latencies = answered["latencies_ms"]
     n = f"{len(latencies):,} answers"
@@ -590,6 +641,17 @@ def _corpus_figures(section: str, measured: dict[str, Any], target_p50: float | 
             Figure(section, "disagreement digest, kept copy read", dg["kept_s"] * 1000, "ms",
                    note="what `disagreements` and App Home read after the first time"),
         ]  # fmt: skip
+    if "add" in measured:
+        ad = measured["add"]
+        cited = "answered with it" if ad["cited"] else "NOT cited in the answer"
+        note = f"{cited}; {ad['rebuilt']:,} article(s) through spaCy, index {ad['index_s']:.2f} s"
+        figures += [
+            Figure(section, "add one article, until a question is answered with it", ad["add_s"], "s",
+                   add_target, note),
+            Figure(section, "remove it again", ad["remove_s"], "s",
+                   note=f"{ad['removed_rebuilt']:,} article(s) through spaCy"),
+            Figure(section, "first change in a process (builds the reusable parts)", ad["warm_s"], "s"),
+        ]  # fmt: skip
     if "rank_bm25" in measured:
         bm = measured["rank_bm25"]
         plain, ours = percentile(bm["rank_bm25_ms"], 50), percentile(bm["postings_top_ms"], 50)
@@ -641,7 +703,7 @@ def run_bench(
         seed = measure_corpus(engine.corpus, seed_index, questions, SEED_ROUNDS, compare_bm25=True)
         payload["corpora"]["seed"] = seed
         figures += _corpus_figures(f"seed corpus ({engine.corpus})", seed, TARGET_SEED_P50_MS,
-                                   TARGET_SEED_PEAK_MB)  # fmt: skip
+                                   TARGET_SEED_PEAK_MB, add_target=TARGET_SEED_ADD_S)  # fmt: skip
 
         _progress(f"cold start: {COLD_RUNS} runs each of `ask`, its imports alone and a bare interpreter")
         cold = measure_cold_start(engine.corpus, seed_index)
@@ -698,7 +760,8 @@ def _synthetic(spec: tuple[str, int, int, float | None], names: dict[str, str], 
     shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(index_dir, ignore_errors=True)
     digest_target = TARGET_100K_DIGEST_S if label == "100k" else None
-    return _corpus_figures(f"synthetic {label} corpus", measured, target_p50, None, digest_target)
+    add_target = TARGET_100K_ADD_S if label == "100k" else None
+    return _corpus_figures(f"synthetic {label} corpus", measured, target_p50, None, digest_target, add_target)
 
 
 # ---------------------------------------------------------------------------- --retrieval

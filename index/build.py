@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from index import bm25
 from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
@@ -29,6 +29,9 @@ from index.meta import ArticleInfo, Bm25Settings, IndexMeta
 from index.passages import Builder, capitalization, search_terms
 from index.store import FORMAT_VERSION, Index, IndexFileError, IndexNotSaved, Writer
 from index.terms import TermMaker, fold, tokenize
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
@@ -248,15 +251,55 @@ def _workers(chars: int) -> int:
     return 1 if chars < PARALLEL_MIN_CHARS else os.cpu_count() or 1
 
 
+class Assembly(Protocol):
+    """Where build() gets its pipeline, its articles (with what the corpus capitalizes) and their
+    passages before names are typed across the corpus: all from scratch (FullAssembly), or reusing
+    what earlier builds made (index/incremental.py). Whichever it is, the index is the same."""
+
+    def pipeline(self, model: str) -> tuple[Language, str]: ...
+
+    def corpus(
+        self, files: list[Path], sources: dict, parse_stamp: Callable[[str], date | None]
+    ) -> _Corpus: ...
+
+    def count_capitalization(self, builder: Builder, corpus: _Corpus) -> None: ...
+
+    def passages(self, builder: Builder, corpus: _Corpus) -> None: ...
+
+
+class FullAssembly:
+    """Every article read, counted and put through spaCy."""
+
+    def pipeline(self, model: str) -> tuple[Language, str]:
+        from index.nlp import load_pipeline
+
+        return load_pipeline(model)
+
+    def corpus(self, files: list[Path], sources: dict, parse_stamp: Callable[[str], date | None]) -> _Corpus:
+        return _Corpus(files, sources, parse_stamp)
+
+    def count_capitalization(self, builder: Builder, corpus: _Corpus) -> None:
+        corpus.read_all(builder)
+
+    def passages(self, builder: Builder, corpus: _Corpus) -> None:
+        builder.add_articles(corpus, _workers(corpus.chars))
+
+
 def build(
-    options: BuildOptions, files: list[Path] | None = None, stamp: str | None = None, quick: str | None = None
+    options: BuildOptions,
+    files: list[Path] | None = None,
+    stamp: str | None = None,
+    quick: str | None = None,
+    assembly: Assembly | None = None,
 ) -> Path:
-    """Build the index for a corpus and write it; returns the index file's path."""
+    """Build the index for a corpus and write it; returns the index file's path.
+
+    `assembly` (default FullAssembly) says where the pipeline, articles and passages come from.
+    """
     from spacy.lang.en.stop_words import STOP_WORDS
     from spacy.util import load_language_data
     from spacy_lookups_data import en as english_tables
 
-    from index.nlp import load_pipeline
     from index.normalize import parse_stamp
 
     started = time.perf_counter()
@@ -264,7 +307,8 @@ def build(
     files = files if files is not None else article_files(options.corpus)
     stamp = stamp or fingerprint(options, files)
     sources = merged_sources(options.sources_file, options.corpus)
-    nlp, described = load_pipeline(options.spacy_model)
+    assembly = assembly or FullAssembly()
+    nlp, described = assembly.pipeline(options.spacy_model)
     log.info("spaCy: %s", described)
     # The raw tables, not spaCy's Table objects: those are keyed by string hashes.
     lemma_table: dict[str, str] = load_language_data(english_tables["lemma_lookup"])  # type: ignore[assignment]
@@ -280,8 +324,8 @@ def build(
     }
     phases["setup"] = time.perf_counter() - started
     builder = Builder(nlp, term_maker, None)
-    corpus = _Corpus(files, sources, parse_stamp)
-    corpus.read_all(builder)
+    corpus = assembly.corpus(files, sources, parse_stamp)
+    assembly.count_capitalization(builder, corpus)
     if not corpus.infos:
         raise CorpusError(
             f"None of the {len(files)} .txt files in {options.corpus} could be read as an article; "
@@ -297,7 +341,7 @@ def build(
             len(undated), reference or "nothing (they stay unresolved)",
         )  # fmt: skip
     phases["read"] = time.perf_counter() - started - sum(phases.values())
-    builder.add_articles(corpus, _workers(corpus.chars))
+    assembly.passages(builder, corpus)
     phases["passages"] = time.perf_counter() - started - sum(phases.values())
     entities, settled = builder.finish()
     phases["names"] = time.perf_counter() - started - sum(phases.values())

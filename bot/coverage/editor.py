@@ -26,7 +26,7 @@ from bot.coverage.changes import Change, changes, questions
 from bot.coverage.corpus import CorpusFolder, CorpusWriteError, url_key
 from bot.coverage.extract import Draft, ExtractError, Rules, from_bytes
 from bot.coverage.fetch import FetchError, check_url, fetch
-from index.articles import CorpusError
+from index.articles import CorpusError, article_files
 from index.meta import ArticleInfo
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class CoverageEditor:
         self.engine = engine
         self.settings = engine.settings
         self.folder = CorpusFolder(engine.corpus, self.settings.config_dir / "sources.toml")
+        self.rebuilt: list[str] = []  # the articles the last change sent through spaCy
 
     def articles(self) -> list[ArticleInfo]:
         return list(self.engine.index.articles.values())
@@ -189,7 +190,14 @@ class CoverageEditor:
         return Outcome(action="added", article=info, changes=found, articles=self._count(), seconds=seconds)
 
     def _apply(self) -> None:
-        """Bring the engine's index in step with the folder."""
+        """Bring the engine's index in step with the folder: rebuilt reusing every unchanged
+        article's passages (index/incremental.py), then swapped in (questions in flight finish
+        on the old one)."""
+        from index.incremental import rebuild
+        from index.store import IndexNotSaved
+
+        with contextlib.suppress(IndexNotSaved):  # a read-only index folder: refresh keeps it in memory
+            self.rebuilt = rebuild(self.engine.options, article_files(self.engine.corpus))
         self.engine.refresh()
 
     def _reapply(self) -> None:
