@@ -73,16 +73,16 @@ TARGET_100K_ADD_S = 2.0
 # The article `bench` adds: a follow-up in the seed coverage's manner, with a figure of its own.
 ADDED_ARTICLE = (
     "Death toll in Baghdad drone strike revised\n\n"
-    "Iraqi health officials said on Friday that seven people were killed in the drone strike in Zayouna, "
+    "Iraqi health officials said on Friday that seven people were killed in the drone strike in Zafraniya, "
     "more than any figure given before.\n\n"
-    "The strike hit a vehicle in the Zayouna district of eastern Baghdad on Wednesday night, security "
+    "The strike hit a vehicle in the Zafraniya district of eastern Baghdad on Wednesday night, security "
     "sources said.\n\n"
     "Officials said the dead included two guards and a driver, and that the identities of the others "
     "had not yet been released.\n\n"
     "The government in Baghdad condemned the strike and said it would review the presence of foreign "
     "troops in the country.\n"
 )
-ADDED_QUESTION = "how many were killed in Zayouna?"  # a place only the added article names
+ADDED_QUESTION = "how many were killed in Zafraniya?"  # a place only the added article names
 
 # name -> (passages to generate, timed rounds over the question list). Fewer rounds where
 # each answer costs more: 640 answers still give a p99 from six samples above it.
