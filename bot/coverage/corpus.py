@@ -86,13 +86,7 @@ class CorpusFolder:
                     return doc_id, "link"
         key = text_key(draft.text)
         for path in article_files(self.folder):
-            try:
-                with path.open("rb") as handle:
-                    raw = handle.read(MAX_ARTICLE_BYTES)
-            except OSError:
-                continue
-            text = decode(raw, path.name)
-            if text is not None and text_key(text) == key:
+            if _file_text_key(path) == key:
                 return path.stem, "text"
         return None
 
@@ -179,6 +173,27 @@ class CorpusFolder:
             f"The corpus folder {self.folder} cannot be changed ({exc.strerror or exc}); make it writable "
             "by the user running Crosscheck, or set CROSSCHECK_CORPUS to a folder that is."
         )
+
+
+_text_keys: dict[tuple[str, int, int], str | None] = {}  # (path, size, mtime) -> text_key, per process
+
+
+def _file_text_key(path: Path) -> str | None:
+    """The text_key of a corpus file (None when unreadable), remembered while the file is unchanged:
+    a duplicate check reads each article once per process, not once per add."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    version = (str(path), stat.st_size, stat.st_mtime_ns)
+    if version not in _text_keys:
+        try:
+            with path.open("rb") as handle:
+                text = decode(handle.read(MAX_ARTICLE_BYTES), path.name)
+        except OSError:
+            text = None
+        _text_keys[version] = text_key(text) if text is not None else None
+    return _text_keys[version]
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
