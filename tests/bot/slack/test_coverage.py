@@ -154,3 +154,40 @@ def test_links_and_add_requests_are_read_from_slack_markup(
 ) -> None:
     assert links(text) == expected_links, f"got {links(text)}"
     assert wants_add(text) is adds, f"expected wants_add={adds} for {text!r}"
+
+
+def test_running_app_answers_with_an_article_another_process_added(tmp_path: Path, slack: FakeSlack) -> None:
+    """`crosscheck add` in another process (as on the server's shell) while the web app runs: the
+    app's periodic corpus check swaps the new index in, and questions are answered with it."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    settings = coverage_settings(
+        tmp_path, slack_bot_token=BOT_TOKEN, slack_signing_secret=SIGNING_SECRET,
+        slack_api_url=slack.base_url, corpus_check_seconds=0.3,
+    )  # fmt: skip
+    engine = Engine(settings)
+    assert engine.index.articles
+    article = tmp_path / "militia.txt"
+    article.write_text(TEXT_ARTICLE, encoding="utf-8")
+    with serving(create_app(settings, engine)) as url:
+        sender = SlackSender(url + "/slack/events")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("CROSSCHECK_", "SLACK_"))}
+        env |= {"CROSSCHECK_CORPUS": str(settings.corpus), "CROSSCHECK_INDEX_DIR": str(settings.index_dir)}
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "add", str(article)], env=env, capture_output=True, text=True,
+            timeout=300, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, (
+            f"expected the other process to add it, got {done.returncode}: {done.stderr}"
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and "6" not in [
+            c.value for c in engine.answer("how many were killed in Baghdad?").answers
+        ]:
+            time.sleep(0.2)
+        hook = slack.response_url()
+        sender.command("how many were killed in Baghdad?", hook)
+        assert "*6*" in hook_text(slack, hook), "expected the running app to answer with the added article"
