@@ -516,6 +516,28 @@ class Index:
         return {key: e.id for e in self.entities.values() for key in e.keys}
 
     @cached_property
+    def _key_order(self) -> dict[str, int]:
+        return {key: n for n, key in enumerate(self.entity_keys)}
+
+    def longest_entity_in(self, folded: str, kinds: Iterable[str]) -> str | None:
+        """The entity of these kinds whose key is the longest run of words in `folded` (a name key);
+        among keys as long, the first in `entity_keys`. A few dict lookups, not a scan of every key
+        (which made "who said" questions 15x slower than others at 100k passages)."""
+        wanted = set(kinds)
+        words = folded.split()
+        best: tuple[tuple[int, int], str] | None = None
+        for i in range(len(words)):
+            for j in range(i + 1, len(words) + 1):
+                key = " ".join(words[i:j])
+                entity = self.entity_keys.get(key)
+                if entity is None or self.entities[entity].kind not in wanted:
+                    continue
+                rank = (len(key), -self._key_order[key])
+                if best is None or rank > best[0]:
+                    best = (rank, entity)
+        return best[1] if best else None
+
+    @cached_property
     def groups(self) -> dict[str, list[list[str]]]:
         """Synonym groups: name -> phrases, each a list of terms."""
         return self.meta.groups

@@ -99,6 +99,9 @@ class _Proximity:
     def __init__(self, question: Question, index: Index) -> None:
         self.q = question
         self.index = index
+        # (passage, group set) -> group_hits: asked once per mention, the same for all of a passage's
+        self._hits: dict[tuple[int, int], tuple[Passage, set[str], dict[int, set[str]]]] = {}
+        self._by_first: dict[int, tuple[set[str], dict[str, list[tuple[int, str, list[str]]]]]] = {}
         self.entities = index.entities
         postings = index.postings
         self.weights = {t: max(0.5, idf_of(postings, t)) for t in question.focus}
@@ -252,15 +255,43 @@ class _NumberGates(_Proximity):
 
     def group_hits(self, p: Passage, members: set[str]) -> dict[int, set[str]]:
         """Token positions where a word or phrase of the given synonym groups ends:
-        "killed" (kill), "claimed the lives" (kill, at "lives")."""
-        hits: dict[int, set[str]] = {}
-        for group in members:
-            for phrase in self.index.groups.get(group, []):
+        "killed" (kill), "claimed the lives" (kill, at "lives"). Not to be modified: it is cached."""
+        found = self._hits.get((id(p), id(members)))
+        if found is None:  # the objects are kept with the result, so their ids stay theirs
+            found = self._hits[(id(p), id(members))] = (p, members, self._group_hits(p, members))
+        return found[2]
+
+    def _group_hits(self, p: Passage, members: set[str]) -> dict[int, set[str]]:
+        # Each (group, phrase) is looked up by its first term, not slid over every token; the hits
+        # come out in the order of the plain loops (group, phrase, position), which callers rely on.
+        by_first = self._phrases_by_first(members)
+        terms, stops = p.terms, p.stops
+        found: list[tuple[int, int, str]] = []  # (order of the group and phrase, end position, group)
+        for start, term in enumerate(terms):
+            for order, group, phrase in by_first.get(term, ()):
                 n = len(phrase)
-                for j in range(n - 1, len(p.terms)):
-                    if p.terms[j - n + 1 : j + 1] == phrase and (n > 1 or not p.stops[j]):
-                        hits.setdefault(j, set()).add(group)
+                if terms[start : start + n] == phrase and (n > 1 or not stops[start]):
+                    found.append((order, start + n - 1, group))
+        found.sort()
+        hits: dict[int, set[str]] = {}
+        for _, j, group in found:
+            hits.setdefault(j, set()).add(group)
         return hits
+
+    def _phrases_by_first(self, members: set[str]) -> dict[str, list[tuple[int, str, list[str]]]]:
+        """The groups' phrases by first term, numbered in the order the groups and phrases come."""
+        key = id(members)
+        cached = self._by_first.get(key)
+        if cached is None:
+            by_first: dict[str, list[tuple[int, str, list[str]]]] = {}
+            order = 0
+            for group in members:
+                for phrase in self.index.groups.get(group, []):
+                    if phrase:  # an empty phrase matches nothing a passage could hold
+                        by_first.setdefault(phrase[0], []).append((order, group, phrase))
+                    order += 1
+            cached = self._by_first[key] = (members, by_first)
+        return cached[1]
 
     def bound_predicate(self, p: Passage, m: Mention) -> set[str]:
         """Rival-set groups of a verb bound to the number: "killed three", "three people were killed"."""
@@ -639,13 +670,7 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
 
 def _entity_in(text: str, index: Index) -> str | None:
     """The person or organization a source phrase names, by the longest name the corpus knows."""
-    folded = f" {name_key(text)} "
-    best: tuple[int, str] | None = None
-    for key, entity in index.entity_keys.items():
-        named = index.entities[entity].kind in ("person", "org") and f" {key} " in folded
-        if named and (best is None or len(key) > best[0]):
-            best = (len(key), entity)
-    return best[1] if best else None
+    return index.longest_entity_in(name_key(text), ("person", "org"))
 
 
 def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance: float) -> Candidate | None:

@@ -162,3 +162,26 @@ def test_save_removes_temporary_files_left_by_a_killed_save_but_not_a_running_on
     _save_into(path)
     left = sorted(p.name for p in path.parent.iterdir())
     assert left == sorted(["index.npz", running.name, other.name]), f"expected the orphan gone, got {left}"
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "a statement from the US Central Command",
+        "Iraqi security sources",
+        "U.S. officials",
+        "Kataib Hezbollah",
+    ],
+)
+def test_longest_entity_in_finds_what_scanning_every_key_finds(index: Index, phrase: str) -> None:
+    from index.entities import name_key
+
+    folded = name_key(phrase)
+    best: tuple[int, str] | None = None
+    for key, entity in index.entity_keys.items():  # the plain scan the lookup replaces
+        if index.entities[entity].kind in ("person", "org") and f" {key} " in f" {folded} ":
+            if best is None or len(key) > best[0]:
+                best = (len(key), entity)
+    expected = best[1] if best else None
+    got = index.longest_entity_in(folded, ("person", "org"))
+    assert got == expected, f"{phrase!r}: expected {expected}, got {got}"
