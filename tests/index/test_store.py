@@ -179,9 +179,9 @@ def test_longest_entity_in_finds_what_scanning_every_key_finds(index: Index, phr
     folded = name_key(phrase)
     best: tuple[int, str] | None = None
     for key, entity in index.entity_keys.items():  # the plain scan the lookup replaces
-        if index.entities[entity].kind in ("person", "org") and f" {key} " in f" {folded} ":
-            if best is None or len(key) > best[0]:
-                best = (len(key), entity)
+        named = index.entities[entity].kind in ("person", "org") and f" {key} " in f" {folded} "
+        if named and (best is None or len(key) > best[0]):
+            best = (len(key), entity)
     expected = best[1] if best else None
     got = index.longest_entity_in(folded, ("person", "org"))
     assert got == expected, f"{phrase!r}: expected {expected}, got {got}"
