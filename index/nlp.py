@@ -115,6 +115,10 @@ def _time_patterns() -> list[dict[str, Any]]:
         [twenty_four, zone],
         [{"LOWER": {"IN": ["noon", "midnight"]}}],
     ]
+    # "around 5 am": longer than the count "around 5", so the time wins the overlap
+    for qualifier in QUALIFIERS:
+        prefix: list[dict[str, Any]] = [{"LOWER": word} for word in qualifier.split()]
+        patterns += [[*prefix, clock, ampm, zone], [*prefix, glued, zone]]
     return [{"label": "TIME", "pattern": p} for p in patterns]
 
 

@@ -311,3 +311,12 @@ def measure_unit(before: list[str], after: list[str]) -> Unit | None:
         canonical, family = units[before[-1]]
         return Unit(canonical, family, 1, skip, scale)
     return None
+
+
+def without_qualifier(text: str) -> str:
+    """The text with a leading qualifier taken off: "around 5 am" -> "5 am"."""
+    lowered = text.lower()
+    for qualifier in sorted(QUALIFIERS, key=len, reverse=True):
+        if lowered.startswith(qualifier + " "):
+            return text[len(qualifier) + 1 :]
+    return text

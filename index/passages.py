@@ -480,7 +480,7 @@ class Builder:
                 )  # fmt: skip
             return common | dict(value=normalize.format_number(count.value), qualifier=count.qualifier)
         if kind == "time":
-            clock = normalize.parse_time(text)
+            clock = normalize.parse_time(text) or normalize.parse_time(normalize.without_qualifier(text))
             if clock is None:
                 return None
             if lo == 0 and hi < len(tokens) and tokens[hi].text in ("—", "–", "-", "|", ":"):

@@ -501,8 +501,15 @@ class _SourceGates(_Proximity):
         return True
 
     def zone_ok(self, m: Mention) -> bool:
-        """For "what time ... in GMT": a time in that zone (no zone given counts as local)."""
-        if m.kind != "time" or not self.q.zone:
+        """For "what time ... in GMT": a time in that zone (no zone given counts as local); for
+        "... in the evening", a time in the evening."""
+        if m.kind != "time":
+            return True
+        if self.q.day_part and m.value[:2].isdigit():
+            lo, hi = self.q.day_part
+            if not lo <= int(m.value[:2]) < hi:
+                return False  # "in the evening": not 05:30
+        if not self.q.zone:
             return True
         return (m.qualifier or "local") == self.q.zone
 

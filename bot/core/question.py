@@ -164,6 +164,7 @@ class Question:
     reading: list[str] = field(default_factory=list)  # how the typed question was mended: "'injurd' as ..."
     role_words: list[str] = field(default_factory=list)  # "the railway minister" -> [railway]
     measure: str | None = None  # "how far" -> distance: the unit family a measure must have
+    day_part: tuple[int, int] | None = None  # "in the evening" -> (17, 24): hours a time must fall in
     unit: str | None = None  # "in miles" -> miles: the unit asked for, when the question names one
 
 
@@ -247,6 +248,9 @@ def analyse(raw: str, index: Index) -> Question:
         _role_words(words, terms, lowers, role, _named_words(entity_spans, index), maker) if role else []
     )
     focus, missing, unknown = _focus(words, terms, consumed, type_noun, index)
+    if kind == "time":  # "what time ... in GMT": the zone is the answer's form, not a word near it
+        focus = [t for t in focus if not ZONE_RE.fullmatch(t)]
+        missing = [w for w in missing if not ZONE_RE.fullmatch(w.lower())]
     speaker = kind in ("person", "organization") and any(
         terms[i] in SPEECH and i not in consumed for i in range(len(words))
     )
@@ -287,6 +291,7 @@ def analyse(raw: str, index: Index) -> Question:
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
         reading=reading.changes, role_words=[] if speaker else role_words, measure=measure, unit=unit,
+        day_part=_day_part(lowered) if kind == "time" else None,
     )  # fmt: skip
 
 
@@ -311,6 +316,21 @@ def _measure(lowered: str) -> tuple[str | None, str | None]:
     named = re.search(r"\bin ([a-z$%]+(?: cent)?)\b", lowered)
     unit = _unit_names().get(named.group(1)) if named else None
     return family, unit
+
+
+# "what time does the curfew start in the evening": the hours each part of the day spans
+DAY_PARTS = {
+    "morning": (4, 12),
+    "afternoon": (12, 18),
+    "evening": (17, 24),
+    "night": (18, 24),
+    "tonight": (18, 24),
+}
+
+
+def _day_part(lowered: str) -> tuple[int, int] | None:
+    match = re.search(r"\b(morning|afternoon|evening|night|tonight)\b", lowered)
+    return DAY_PARTS[match.group(1)] if match else None
 
 
 def _exclusive_terms(index: Index) -> set[str]:

@@ -127,3 +127,15 @@ def test_pipeline_marks_proper_noun_runs(nlp, text: str, name: str) -> None:
 def test_ruler_patterns_cover_three_labels() -> None:
     labels = {p["label"] for p in ruler_patterns()}
     assert labels == {"COUNT", "DATE", "TIME"}, f"expected COUNT, DATE and TIME, got {labels!r}"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the gunmen stormed the campus around 5am as they prayed", ["around 5am"]),
+        ("it began at about 9:30 p.m. local time", ["about 9:30 p.m."]),
+    ],
+)
+def test_pipeline_a_qualified_clock_time_is_a_time_not_a_count(nlp, text: str, expected: list[str]) -> None:
+    got = spans(nlp, text, "TIME")
+    assert got == expected, f"{text!r}: expected times {expected}, got {got}"

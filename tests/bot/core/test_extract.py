@@ -150,3 +150,20 @@ def test_candidates_measures_answer_only_measure_questions(
     engine = Engine(load_settings(corpus=make_corpus(MEASURES), index_dir=tmp_path / "index"))
     got = [c.value for c in engine.answer(question).answers]
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+CURFEW = {
+    "a.txt": (
+        "Curfew in Riverton\n\n"
+        "The attack began at 5:30 a.m. on Monday. Police said a curfew would run from 6:30 pm to 6 am.\n"
+    ),
+}
+
+
+def test_candidates_part_of_day_keeps_times_of_that_part(make_corpus, tmp_path) -> None:
+    from bot.core.engine import Engine
+    from bot.settings import load_settings
+
+    engine = Engine(load_settings(corpus=make_corpus(CURFEW), index_dir=tmp_path / "index"))
+    got = [c.value for c in engine.answer("What time does the curfew start in the evening?").answers]
+    assert got == ["18:30"], f"expected the evening time only, got {got}"
