@@ -19,8 +19,8 @@ from slack_bolt.request import BoltRequest
 from bot.core import Engine
 from bot.settings import Settings
 from bot.slack.listeners import actions, commands, coverage, home, mentions, messages, threads
-from bot.slack.listeners.common import Replies, log
-from bot.slack.memory import Memory, memory_for
+from bot.slack.listeners.common import Conversations, Replies, log
+from bot.slack.memory import Memory, RedisMemory, memory_for
 from bot.slack.origin import answer_url_allowed, foreign, response_urls
 
 
@@ -61,7 +61,8 @@ def register(app: App, settings: Settings, engine: Engine, memory: Memory | None
             log.info("Answering %s from Slack's retry %s", key, retry)
         return next()
 
-    replies = Replies(settings, engine)
+    shared = memory.client if isinstance(memory, RedisMemory) else None  # follow-ups across workers too
+    replies = Replies(settings, engine, Conversations(client=shared))
     for surface in (mentions, threads, messages, commands, actions, home, coverage):
         surface.register(app, replies)
 

@@ -11,7 +11,8 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
@@ -24,11 +25,15 @@ from bot.settings import Settings
 from bot.slack import blocks
 from bot.slack.client import LATE_NOTICE, late_notices, retry_after
 
+if TYPE_CHECKING:
+    import redis
+
 log = logging.getLogger(__name__)
 
 # Follow-ups: the last question answered in each thread (and DM), for a day, at most this many.
 CONVERSATION_SECONDS = 24 * 3600
 CONVERSATION_SIZE = 10_000
+CONVERSATION_PREFIX = "crosscheck:thread:"
 # A question is cut to CROSSCHECK_MAX_QUESTION_CHARS after its Slack markup is resolved; the
 # raw message is cut first, to this many times that, so markup (`<@U123|name>` is 12 characters
 # for one word) still fits while a 40,000-character message of unclosed `<@` never reaches the
@@ -44,16 +49,24 @@ class Conversations:
     """The last question answered in each conversation (a channel's thread, a DM), so a reply
     such as "and in Jordan?" is read with it.
 
-    In memory and bounded (CONVERSATION_SIZE conversations, CONVERSATION_SECONDS each): a
+    Bounded (CONVERSATION_SIZE conversations, CONVERSATION_SECONDS each). In this process's
+    memory, and also in Redis when the app shares its request memory there (`client`), so a
+    reply reaching another worker is still read with its thread's question. Without Redis a
     restart forgets them, and a follow-up then is answered as a question of its own.
     Fetching the thread back (conversations.replies) is not an option that scales: Slack
     limits that call to a request a minute for apps outside its Marketplace.
     """
 
-    def __init__(self, seconds: float = CONVERSATION_SECONDS, size: int = CONVERSATION_SIZE) -> None:
-        self.seconds, self.size = seconds, size
+    def __init__(
+        self,
+        seconds: float = CONVERSATION_SECONDS,
+        size: int = CONVERSATION_SIZE,
+        client: redis.Redis | None = None,
+    ) -> None:
+        self.seconds, self.size, self.client = seconds, size, client
         self._last: OrderedDict[tuple[str, str], tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._failing = False
 
     def remember(self, channel: str, thread: str, question: str) -> None:
         with self._lock:
@@ -61,14 +74,36 @@ class Conversations:
             self._last[(channel, thread)] = (time.monotonic(), question)
             while len(self._last) > self.size:
                 self._last.popitem(last=False)
+        self._shared(lambda c: c.set(self._key(channel, thread), question.encode(), ex=int(self.seconds)))
 
     def previous(self, channel: str, thread: str) -> str | None:
         """The last question answered in the conversation, or None (none, or forgotten)."""
+        shared = self._shared(lambda c: c.get(self._key(channel, thread)))
+        if isinstance(shared, bytes):
+            return shared.decode("utf-8", "replace")
         with self._lock:
             found = self._last.get((channel, thread))
             if found is None or found[0] < time.monotonic() - self.seconds:
                 return None
             return found[1]
+
+    @staticmethod
+    def _key(channel: str, thread: str) -> str:
+        return f"{CONVERSATION_PREFIX}{channel}:{thread}"
+
+    def _shared(self, call: Callable[[redis.Redis], Any]) -> Any:
+        """`call(client)` on Redis; None without Redis or when it cannot be reached (warned once)."""
+        if self.client is None:
+            return None
+        try:
+            found = call(self.client)
+        except Exception as exc:  # redis.RedisError and its connection errors
+            if not self._failing:
+                log.warning("Redis cannot be reached (%s); follow-ups are remembered in this process", exc)
+            self._failing = True
+            return None
+        self._failing = False
+        return found
 
 
 def own_mention_removed(text: str, bot_user_id: str | None) -> str:
@@ -109,9 +144,11 @@ class Replies:
     (Bolt would log a lazy listener's exception without its traceback, and the user would hear
     nothing)."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(
+        self, settings: Settings, engine: Engine, conversations: Conversations | None = None
+    ) -> None:
         self.settings, self.engine = settings, engine
-        self.conversations = Conversations()
+        self.conversations = conversations or Conversations()
 
     def n_articles(self) -> int | None:
         """How many articles the index holds, or None when that cannot be told right now."""

@@ -5,12 +5,25 @@ answers read from the fake Slack's chat.postMessage calls."""
 from __future__ import annotations
 
 import time
+import uuid
 from typing import Any
 
 import pytest
 
+from bot.core.engine import Engine
+from bot.settings import Settings
 from bot.slack.listeners.common import Conversations
-from tests.bot.slack.fake_slack import BOT_ID, BOT_USER_ID, FakeSlack, SlackSender, message_text
+from bot.slack.web import create_app
+from tests.bot.slack.fake_slack import (
+    BOT_ID,
+    BOT_USER_ID,
+    FakeSlack,
+    SlackSender,
+    message_text,
+    serving,
+    slack_settings,
+)
+from tests.bot.slack.test_memory import redis_url as redis_url  # the fixture: a Redis, or a skip
 
 CHANNEL = "C0000077"
 ASKED = "1700000100.000100"
@@ -131,3 +144,24 @@ def test_conversations_forget_the_oldest_and_the_expired() -> None:
     expired.remember("C1", "1.0", "q")
     time.sleep(0.01)
     assert expired.previous("C1", "1.0") is None, "expected a conversation past its time forgotten"
+
+
+def test_a_follow_up_reaching_another_worker_is_read_with_the_thread_shared_in_redis(
+    redis_url: str, slack: FakeSlack, settings: Settings, engine: Engine
+) -> None:
+    """Two apps, as two workers: the question answered by one, the follow-up reaching the other."""
+    shared = slack_settings(settings, slack, redis_url=redis_url)
+    channel = f"C{uuid.uuid4().hex[:8].upper()}"
+    question = {"type": "app_mention", "channel": channel, "user": "U0000001",
+                "text": f"<@{BOT_USER_ID}> {BAGHDAD}", "ts": ASKED, "event_ts": ASKED}  # fmt: skip
+    ts = f"{time.time():.6f}"
+    reply = {"type": "message", "channel_type": "channel", "channel": channel, "user": "U0000001",
+             "text": "and in Jordan?", "ts": ts, "thread_ts": ASKED, "event_ts": ts}  # fmt: skip
+    with serving(create_app(shared, engine)) as first, serving(create_app(shared, engine)) as second:
+        # Senders number their events from 1, and Redis keeps ids for an hour: fresh ids.
+        SlackSender(first + "/slack/events").event(question, event_id=f"Ev{uuid.uuid4().hex[:10]}")
+        slack.wait_for(lambda: slack.posts())
+        SlackSender(second + "/slack/events").event(reply, event_id=f"Ev{uuid.uuid4().hex[:10]}")
+        posts = answers(slack, 2)
+    assert len(posts) == 2, f"expected the other worker to answer the follow-up, got {len(posts)} posts"
+    assert 'Read as a follow-up to "how many were killed in Baghdad?"' in message_text(posts[1])
