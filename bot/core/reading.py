@@ -22,9 +22,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from weakref import WeakKeyDictionary
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from index.lexicon import words
 from index.store import Index
 from index.terms import tokenize
@@ -131,6 +128,9 @@ def _closest(word: str, index: Index) -> str | None:
 
     Compared with the coverage's surface forms, so "injurd" becomes "injured", not the lemma.
     """
+    from rapidfuzz import process  # only when a word needs mending: ~18 ms of start-up otherwise
+    from rapidfuzz.distance import OSA
+
     limit = 1 if len(word) < 7 else 2
     forms = _surface_forms(index)
     match = process.extractOne(word, forms, scorer=OSA.distance, score_cutoff=limit)
