@@ -1,4 +1,4 @@
-"""What an added (or removed) article changes in the answers: "killed in Baghdad — now 3 answers".
+"""What an added (or removed) article changes in the answers: "killed in Mosul — now 3 answers".
 
 The questions are the digest's (config/digest.toml: things counted and dated, in a
 place), asked about the places the article itself names, most named first; each
@@ -25,7 +25,7 @@ MAX_QUESTIONS = 16
 class Change(BaseModel):
     """One question whose answers moved: what it asks about, and the answers before and after."""
 
-    topic: str  # "killed in Baghdad", "date of the strike in Baghdad"
+    topic: str  # "killed in Mosul", "date of the strike in Mosul"
     question: str
     before: list[str]
     after: list[str]
@@ -33,7 +33,7 @@ class Change(BaseModel):
     label: str | None = None  # the article's outlet or title, for "new: 5 per USNewsMag.com"
 
     def describe(self) -> str:
-        """ "killed in Baghdad — now 3 answers (new: 5 per USNewsMag.com)"."""
+        """ "killed in Mosul — now 3 answers (new: 5 per USNewsMag.com)"."""
         n = len(self.after)
         now = f"now {n} answers" if n > 1 else (f"now {self.after[0]}" if n else "no answer now")
         new = [v for v in self.after if v not in self.before]

@@ -49,7 +49,7 @@ class Outcome(BaseModel):
     seconds: float = 0.0
 
     def describe(self, bold: tuple[str, str] = ("*", "*")) -> str:
-        """ "Added *title* (outlet, date): 12 passages. It changes: killed in Baghdad — now 3 answers"."""
+        """ "Added *title* (outlet, date): 12 passages. It changes: killed in Mosul — now 3 answers"."""
         a = self.article
         about = ", ".join(x for x in (a.outlet, a.published) if x)
         head = f"{self.action.capitalize()} {bold[0]}{a.title}{bold[1]}" + (f" ({about})" if about else "")

@@ -402,7 +402,7 @@ def digest_message(digest: Digest, command: str = "/crosscheck") -> Message:
 def help_message(command: str = "/crosscheck") -> Message:
     """How to use Crosscheck in Slack; `command` is the slash command's name."""
     cmd = mrkdwn_escape(command)
-    example = "how many were killed in Baghdad?"
+    example = "how many were killed?"
     lines = [
         "*Crosscheck* answers questions about the news event from its articles, and shows every "
         "differing answer with its source.",
@@ -412,7 +412,7 @@ def help_message(command: str = "/crosscheck") -> Message:
         f"• `{cmd} sources` — the articles, with their ids",
         f"• `{cmd} disagreements` — every fact the articles differ on, without a question",
         f"• `{cmd} add URL` / `{cmd} remove ID` — add or take out an article (for coverage editors)",
-        '• a reply in Crosscheck\'s thread ("and in Jordan?", "when was that?") — a follow-up, '
+        '• a reply in Crosscheck\'s thread ("and in Syria?", "when was that?") — a follow-up, '
         "read with the thread's question",
         "• the *Home* tab — the coverage and where it disagrees",
         f"• `{cmd} help` — this text",

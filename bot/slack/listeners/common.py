@@ -47,7 +47,7 @@ SORRY = (
 
 class Conversations:
     """The last question answered in each conversation (a channel's thread, a DM), so a reply
-    such as "and in Jordan?" is read with it.
+    such as "and in Syria?" is read with it.
 
     Bounded (CONVERSATION_SIZE conversations, CONVERSATION_SECONDS each). In this process's
     memory, and also in Redis when the app shares its request memory there (`client`), so a

@@ -1,4 +1,4 @@
-"""Direct messages to Crosscheck: answered in the DM, follow-ups ("and in Jordan?") read with the
+"""Direct messages to Crosscheck: answered in the DM, follow-ups ("and in Syria?") read with the
 question before."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Replies in the threads Crosscheck answered in ("and in Jordan?", "when was that?"): answered in
+"""Replies in the threads Crosscheck answered in ("and in Syria?", "when was that?"): answered in
 the thread, read with the thread's earlier question, saying how the follow-up was read.
 
 Slack sends every message of the public channels the bot is in (message.channels); only
