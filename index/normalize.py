@@ -276,7 +276,9 @@ class Unit(NamedTuple):
 
 
 @functools.cache
-def _units() -> dict[str, tuple[str, str]]:
+def units() -> dict[str, tuple[str, str]]:
+    """Typed unit -> (canonical unit, family), from index/data/words.toml: "kilometres" ->
+    ("km", "distance")."""
     table = {}
     for entry in words("units"):
         typed, meant = entry.rsplit("=", 1)
@@ -293,7 +295,7 @@ def _scales() -> dict[str, float]:
 def measure_unit(before: list[str], after: list[str]) -> Unit | None:
     """The unit that makes a number a measure ("250 km", "$215,000", "magnitude 7.8",
     "20 million shillings", "7.8-magnitude"), from the lower-cased tokens around it."""
-    units, scales = _units(), _scales()
+    table, scales = units(), _scales()
     scale, skip = 1.0, 0
     if after and after[0] in scales:
         scale, skip = scales[after[0]], 1
@@ -301,14 +303,14 @@ def measure_unit(before: list[str], after: list[str]) -> Unit | None:
     if rest and rest[0] == "-" and len(rest) > 1:  # "7.8-magnitude quake"
         rest = rest[1:]
         skip += 1
-    if len(rest) > 1 and f"{rest[0]} {rest[1]}" in units:
-        canonical, family = units[f"{rest[0]} {rest[1]}"]
+    if len(rest) > 1 and f"{rest[0]} {rest[1]}" in table:
+        canonical, family = table[f"{rest[0]} {rest[1]}"]
         return Unit(canonical, family, 0, skip + 2, scale)
-    if rest and rest[0] in units:
-        canonical, family = units[rest[0]]
+    if rest and rest[0] in table:
+        canonical, family = table[rest[0]]
         return Unit(canonical, family, 0, skip + 1, scale)
-    if before and before[-1] in words("leading_units") and before[-1] in units:
-        canonical, family = units[before[-1]]
+    if before and before[-1] in words("leading_units") and before[-1] in table:
+        canonical, family = table[before[-1]]
         return Unit(canonical, family, 1, skip, scale)
     return None
 

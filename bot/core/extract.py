@@ -21,6 +21,7 @@ the nearer one. On top of closeness, gates:
 
 from __future__ import annotations
 
+from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
@@ -339,10 +340,16 @@ class _NumberGates(_Proximity):
         reference = _reference(p, m)
         if not reference:
             return True
+        asked = self.named_terms
+        return any(t in asked or asked & self._synonyms(t) for t in reference)
+
+    @cached_property
+    def named_terms(self) -> set[str]:
+        """The question's words and the terms of every name it gives, computed once."""
         asked = {*self.q.focus, *self.q.entity_terms}
         for e in self.q.entities:
             asked.update(self.index.term_maker.terms(self.entities[e].name))
-        return any(t in asked or asked & self._synonyms(t) for t in reference)
+        return asked
 
     def age_ok(self, m: Mention) -> bool:
         """An age answers "how old is X" only when it is X's age."""

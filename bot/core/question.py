@@ -19,6 +19,7 @@ from bot.core.models import Kind
 from bot.core.reading import read
 from index.entities import name_key
 from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase, words
+from index.normalize import month_day, units
 from index.store import Index
 from index.terms import Token, tokenize
 
@@ -269,7 +270,7 @@ def analyse(raw: str, index: Index) -> Question:
         kind = "number"
         # "how far from Kolkata": the place is where the measure starts, not a constraint on it
         places, soft_places, place_terms = [], [], []
-        asked = MEASURE_WORDS | set(_unit_names())  # "how big ... in dollars": the form of the answer
+        asked = MEASURE_WORDS | set(units())  # "how big ... in dollars": the form of the answer
         focus = [t for t in focus if t not in asked]
         missing = [w for w in missing if w.lower() not in asked]
     accept = {"measure"} if measure else _accept(kind, role, lowered, focus, exclusive_terms)
@@ -301,12 +302,6 @@ def _question_units() -> list[tuple[re.Pattern[str], str]]:
     return [(re.compile(rf"(?<!\w){re.escape(phrase)}(?!\w)"), family) for phrase, family in pairs]
 
 
-@cache
-def _unit_names() -> dict[str, str]:
-    """Typed unit -> canonical unit ("kilometres" -> km), from the index's unit table."""
-    return {typed: meant.split(":")[0] for typed, meant in (e.rsplit("=", 1) for e in words("units"))}
-
-
 def _measure(lowered: str) -> tuple[str | None, str | None]:
     """What a question asks to be measured ("how far" -> distance) and the unit it names
     ("in miles" -> miles), or (None, None) for a count."""
@@ -314,7 +309,7 @@ def _measure(lowered: str) -> tuple[str | None, str | None]:
     if family is None:
         return None, None
     named = re.search(r"\bin ([a-z$%]+(?: cent)?)\b", lowered)
-    unit = _unit_names().get(named.group(1)) if named else None
+    unit = units()[named.group(1)][0] if named and named.group(1) in units() else None
     return family, unit
 
 
@@ -545,8 +540,6 @@ def _zone(lowered: str) -> str | None:
 def _dates(lowered: str, index: Index) -> list[str]:
     """Days the question names ("the feb 2 strikes"), resolved like the articles' dates."""
     from datetime import date
-
-    from index.normalize import month_day
 
     reference = index.meta.reference_date
     base = date.fromisoformat(reference) if reference else None

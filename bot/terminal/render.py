@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.core.digest import Digest
-from bot.core.models import Answer
+from bot.core.models import Answer, Source
 from bot.wording import (
     NATURE_LABELS,
     claim_title,
@@ -40,11 +40,16 @@ def text(answer: Answer, bold: tuple[str, str] = ("**", "**"), n_articles: int |
         lines.append("")
         lines.append(f"{n}. {claim_title(claim)} — {count_phrase(len(claim.sources), 'article')}")
         for source in claim.sources:
-            who = f" — according to {source.attribution}" if source.attribution else ""
-            lines.append(f"   - {source_label(source)}{who}")
-            quote = f'"{marked_sentence(source, *bold)}"'
-            lines.append(textwrap.indent(textwrap.fill(quote, WIDTH - 7), "       "))
+            lines += _source_lines(source, bold, indent=3)
     return "\n".join(lines)
+
+
+def _source_lines(source: Source, bold: tuple[str, str], indent: int) -> list[str]:
+    """One cited source: "- label — according to X", then its sentence with the answer marked,
+    wrapped four columns further in."""
+    who = f" — according to {source.attribution}" if source.attribution else ""
+    quote = textwrap.fill(f'"{marked_sentence(source, *bold)}"', WIDTH - indent - 4)
+    return [f"{' ' * indent}- {source_label(source)}{who}", textwrap.indent(quote, " " * (indent + 4))]
 
 
 def digest_text(digest: Digest, bold: tuple[str, str] = ("**", "**")) -> str:
@@ -59,10 +64,7 @@ def digest_text(digest: Digest, bold: tuple[str, str] = ("**", "**")) -> str:
         for v in d.values:
             lines.append(f"   {claim_title_of(v.value, v.text)} — {count_phrase(v.articles, 'article')}")
             for source in v.sources:
-                who = f" — according to {source.attribution}" if source.attribution else ""
-                lines.append(f"     - {source_label(source)}{who}")
-                quote = f'"{marked_sentence(source, *bold)}"'
-                lines.append(textwrap.indent(textwrap.fill(quote, WIDTH - 9), "         "))
+                lines += _source_lines(source, bold, indent=5)
     if not digest.disagreements:
         lines.append("")
         lines.append("No fact found on which the articles differ.")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.engine import Engine
 from bot.core.extract import Candidate, candidates
 from bot.core.question import analyse
 from bot.core.retrieve import retrieve
+from bot.settings import load_settings
 from index.store import Index
 
 
@@ -89,6 +91,11 @@ def test_candidates_no_hits_no_candidates(index: Index) -> None:
     assert candidates(q, index, []) == [], "expected no candidates without passages"
 
 
+def _engine(corpus, tmp_path) -> Engine:
+    """An engine over a small corpus written for one test, its index under tmp_path."""
+    return Engine(load_settings(corpus=corpus, index_dir=tmp_path / "index"))
+
+
 OFFICES = {
     "a.txt": (
         "Storm hits coastal state\n\n"
@@ -115,10 +122,7 @@ OFFICES = {
 def test_candidates_role_holds_only_with_its_office_words(
     make_corpus, tmp_path, question: str, expected: list[str]
 ) -> None:
-    from bot.core.engine import Engine
-    from bot.settings import load_settings
-
-    engine = Engine(load_settings(corpus=make_corpus(OFFICES), index_dir=tmp_path / "index"))
+    engine = _engine(make_corpus(OFFICES), tmp_path)
     got = [c.value for c in engine.answer(question).answers]
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
 
@@ -144,10 +148,7 @@ MEASURES = {
 def test_candidates_measures_answer_only_measure_questions(
     make_corpus, tmp_path, question: str, expected: list[str]
 ) -> None:
-    from bot.core.engine import Engine
-    from bot.settings import load_settings
-
-    engine = Engine(load_settings(corpus=make_corpus(MEASURES), index_dir=tmp_path / "index"))
+    engine = _engine(make_corpus(MEASURES), tmp_path)
     got = [c.value for c in engine.answer(question).answers]
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
 
@@ -161,9 +162,6 @@ CURFEW = {
 
 
 def test_candidates_part_of_day_keeps_times_of_that_part(make_corpus, tmp_path) -> None:
-    from bot.core.engine import Engine
-    from bot.settings import load_settings
-
-    engine = Engine(load_settings(corpus=make_corpus(CURFEW), index_dir=tmp_path / "index"))
+    engine = _engine(make_corpus(CURFEW), tmp_path)
     got = [c.value for c in engine.answer("What time does the curfew start in the evening?").answers]
     assert got == ["18:30"], f"expected the evening time only, got {got}"
