@@ -10,6 +10,7 @@ about the article (outlet, publication date) is kept as metadata.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import tomllib
 import unicodedata
@@ -315,9 +316,16 @@ def article_files(folder: Path) -> list[Path]:
         )
     if not folder.is_dir():
         raise CorpusError(f"The corpus path {folder} is a file; it must be a folder of .txt articles.")
-    files = sorted(
-        p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file() and _inside(p, folder)
-    )
+    # os.scandir, not Path.iterdir + is_file: the entry's type comes with the listing, so a
+    # corpus of thousands of articles is listed without a stat per file (pathlib's cost was
+    # most of an index load at 3,000 articles).
+    with os.scandir(folder) as entries:
+        found = sorted(
+            (e.name, e.is_symlink())
+            for e in entries
+            if e.name.lower().endswith(".txt") and len(e.name) > len(".txt") and e.is_file()
+        )
+    files = [folder / name for name, link in found if not link or _inside(folder / name, folder)]
     if not files:
         raise CorpusError(
             f"The corpus folder {folder} holds no .txt articles. "

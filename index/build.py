@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
 from index import bm25
@@ -96,9 +97,15 @@ def stat_signature(options: BuildOptions, files: list[Path]) -> str:
     does not, the contents are hashed to decide (a file touched but not changed is fine).
     """
     digest = hashlib.sha256(fingerprint_settings(options).encode())
+    lines = []
     for path in _inputs(options, files):
-        stat = path.stat() if path.is_file() else None
-        digest.update(f"{path}|{stat.st_size if stat else -1}|{stat.st_mtime_ns if stat else -1}\n".encode())
+        try:  # one stat per file, no pathlib: at thousands of articles this is an index load's cost
+            stat = os.stat(path)
+            size, mtime = (stat.st_size, stat.st_mtime_ns) if S_ISREG(stat.st_mode) else (-1, -1)
+        except OSError:
+            size, mtime = -1, -1
+        lines.append(f"{path}|{size}|{mtime}\n")
+    digest.update("".join(lines).encode())
     return digest.hexdigest()
 
 
@@ -127,7 +134,7 @@ def open_index(options: BuildOptions, rebuild: bool = False) -> Index:
             ):
                 log.info(
                     "Loaded the index of %d passages from %d articles (spaCy: %s).",
-                    len(index), len(index.articles), index.meta.pipeline,
+                    len(index), len(index.meta.articles), index.meta.pipeline,
                 )  # fmt: skip
                 return index
             log.info("The corpus or settings changed since the index was built; rebuilding.")

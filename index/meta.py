@@ -8,6 +8,7 @@ synonym groups. `ArticleInfo` is what answering and the front ends know of an ar
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -44,13 +45,15 @@ class IndexMeta(BaseModel):
     built: str = ""  # local time, ISO
     bm25: Bm25Settings | None = None
     reference_date: str | None = None  # ISO date undated articles resolve relative dates against
-    articles: list[ArticleInfo] = Field(default_factory=list)
-    entities: list[dict[str, Any]] = Field(default_factory=list)  # Entity records, validated on first use
-    lemmas: dict[str, str] = Field(default_factory=dict)
-    norms: dict[str, str] = Field(default_factory=dict)
+    # The large parts are Sequence and Mapping, not list and dict: a loaded index reads them
+    # straight from its file (index/store.py: StringMap, Records), decoding only what is used.
+    articles: Sequence[ArticleInfo] = Field(default_factory=list)
+    entities: Sequence[dict[str, Any]] = Field(default_factory=list)  # Entity records, validated on first use
+    lemmas: Mapping[str, str] = Field(default_factory=dict)
+    norms: Mapping[str, str] = Field(default_factory=dict)
     stops: list[str] = Field(default_factory=list)
     groups: dict[str, list[list[str]]] = Field(default_factory=dict)  # synonym group -> phrases of terms
     exclusive: dict[str, list[str]] = Field(default_factory=dict)  # rival sets of group names
-    folded_titles: dict[str, str] = Field(default_factory=dict)
+    folded_titles: Mapping[str, str] = Field(default_factory=dict)
     vocab: list[str] = Field(default_factory=list)
     n_docs: int = 0

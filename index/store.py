@@ -2,9 +2,11 @@
 
 Layout: a magic line, the length of a JSON header and the header itself (each
 array's dtype, length and offset, a CRC-32 of everything after the header), then
-the arrays, each 64-byte aligned. Loading reads the file and checks the CRC; it
-parses no passage: a passage is assembled from its slices of the columns when
-answering first looks at it.
+the arrays, each 64-byte aligned. Loading maps the file into memory and checks the
+CRC; it parses no passage: a passage is assembled from its slices of the columns
+when answering first looks at it. The map is safe because a save never rewrites a
+file in place (it writes a new one and renames it over the old): a process keeps
+reading the version it opened.
 
 Columns (n passages; "ptr" arrays hold n + 1 offsets into the per-token,
 per-mention, ... columns that follow them):
@@ -18,8 +20,11 @@ per-mention, ... columns that follow them):
 
 Strings (terms, mention texts and values, entity ids, sources) are stored once each
 in string table `strings` (UTF-8 blob + offsets). Integer columns take the smallest
-integer type that holds them. The JSON document (articles, entities, lemma and
-spelling tables, synonym groups, build facts) is array `meta`.
+integer type that holds them. The JSON document (build facts, synonym groups) is
+array `meta`; its large parts are arrays of their own, decoded only when read: the
+lemma, spelling and title tables as sorted fixed-width keys and values (`<name>_keys`,
+`<name>_values`, looked up by binary search), the articles and entities as one JSON
+record each (`<name>_json` + `<name>_json_ptr`), and the article ids (`doc_ids`).
 """
 
 from __future__ import annotations
@@ -27,15 +32,16 @@ from __future__ import annotations
 import io
 import json
 import logging
+import mmap
 import os
 import tempfile
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, BinaryIO, get_args
+from typing import Any, BinaryIO, TypeVar, get_args, overload
 
 import numpy as np
 from pydantic import ValidationError
@@ -46,7 +52,7 @@ from index.meta import ArticleInfo, IndexMeta
 from index.passages import Mention, MentionKind, Passage, PlaceRef, SourceRef
 from index.terms import TermMaker
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MAGIC = b"CROSSCHECK-INDEX\n"
 ALIGN = 64
 MENTION_KINDS: tuple[str, ...] = get_args(MentionKind)
@@ -94,6 +100,127 @@ class StringTable:
         ptr = np.zeros(len(encoded) + 1, dtype=np.int64)
         ptr[1:] = np.cumsum([len(e) for e in encoded])
         return np.frombuffer(b"".join(encoded), dtype=np.uint8), ptr
+
+
+# IndexMeta fields stored as arrays of their own (see the module docstring).
+TABLE_FIELDS = ("lemmas", "norms", "folded_titles")
+RECORD_FIELDS = ("articles", "entities")
+
+
+class StringMap(Mapping[str, str]):
+    """A str -> str table read straight from two sorted fixed-width byte arrays of the index
+    file: a lookup is a binary search, and nothing is decoded until asked for (building the
+    41,000-word lemma table as a dict was a fifth of an index load)."""
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        self._keys, self._values = keys, values
+        self._width = keys.dtype.itemsize
+
+    @classmethod
+    def arrays(cls, table: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        """A table as the two arrays, keys sorted by their UTF-8 bytes (what the search compares)."""
+        pairs = sorted((k.encode(), v.encode()) for k, v in table.items())
+        # At least one byte wide: numpy has no zero-width byte strings.
+        keys = np.array([k for k, _ in pairs], dtype=f"S{max([len(k) for k, _ in pairs], default=1) or 1}")
+        values = np.array([v for _, v in pairs], dtype=f"S{max([len(v) for _, v in pairs], default=1) or 1}")
+        return keys, values
+
+    def _find(self, key: str) -> int:
+        encoded = key.encode()
+        # Fixed-width byte strings drop trailing NULs, so a key with one could never be found.
+        if len(encoded) > self._width or not encoded or encoded.endswith(b"\0"):
+            return -1
+        at = int(np.searchsorted(self._keys, encoded))
+        return at if at < len(self._keys) and self._keys[at] == encoded else -1
+
+    def __getitem__(self, key: str) -> str:
+        at = self._find(key) if isinstance(key, str) else -1
+        if at < 0:
+            raise KeyError(key)
+        return bytes(self._values[at]).decode()
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self._find(key) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return (bytes(k).decode() for k in self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def values(self) -> Any:  # a list: callers build sets of them
+        return [bytes(v).decode() for v in self._values]
+
+    def items(self) -> Any:
+        return list(zip(self, self.values(), strict=True))
+
+
+T = TypeVar("T")
+
+
+class Records(Sequence[T]):
+    """A list of records kept as one JSON document each, decoded (and validated by `make`) on
+    first access to each: the index's articles and entities."""
+
+    def __init__(self, blob: np.ndarray, ptr: np.ndarray, make: Any) -> None:
+        self._blob, self._ptr, self._make = blob, ptr, make
+        self._decoded: dict[int, T] = {}
+
+    @staticmethod
+    def arrays(records: Iterable[Any]) -> tuple[np.ndarray, np.ndarray]:
+        encoded = [
+            (r.model_dump_json() if hasattr(r, "model_dump_json") else json.dumps(r)).encode()
+            for r in records
+        ]
+        return np.frombuffer(b"".join(encoded), dtype=np.uint8), _ptr([len(e) for e in encoded])
+
+    def __len__(self) -> int:
+        return len(self._ptr) - 1
+
+    @overload
+    def __getitem__(self, n: int) -> T: ...
+    @overload
+    def __getitem__(self, n: slice) -> list[T]: ...
+    def __getitem__(self, n: int | slice) -> T | list[T]:
+        if isinstance(n, slice):
+            return [self[k] for k in range(*n.indices(len(self)))]
+        if n < 0:
+            n += len(self)
+        if not 0 <= n < len(self):
+            raise IndexError(n)
+        found = self._decoded.get(n)
+        if found is None:
+            raw = self._blob[int(self._ptr[n]) : int(self._ptr[n + 1])].tobytes()
+            found = self._decoded[n] = self._make(raw)
+        return found
+
+
+def _meta_arrays(meta: IndexMeta) -> dict[str, np.ndarray]:
+    """The meta document and its large parts, as the arrays they are stored in."""
+    small = meta.model_dump_json(exclude={*TABLE_FIELDS, *RECORD_FIELDS}).encode()
+    arrays = {"meta": np.frombuffer(small, dtype=np.uint8)}
+    for name in TABLE_FIELDS:
+        arrays[f"{name}_keys"], arrays[f"{name}_values"] = StringMap.arrays(getattr(meta, name))
+    for name in RECORD_FIELDS:
+        arrays[f"{name}_json"], arrays[f"{name}_json_ptr"] = Records.arrays(getattr(meta, name))
+    ids = "\n".join(a.doc_id for a in meta.articles).encode()
+    arrays["doc_ids"] = np.frombuffer(ids, dtype=np.uint8)
+    return arrays
+
+
+def _loaded_meta(path: Path, arrays: Mapping[str, np.ndarray]) -> tuple[IndexMeta, list[str]]:
+    """The meta document with its large parts as lazy views of the arrays, and the article ids."""
+    meta = _read_meta(path, arrays["meta"].tobytes())
+    parts: dict[str, Any] = {
+        name: StringMap(arrays[f"{name}_keys"], arrays[f"{name}_values"]) for name in TABLE_FIELDS
+    }
+    parts["articles"] = Records(
+        arrays["articles_json"], arrays["articles_json_ptr"], ArticleInfo.model_validate_json
+    )
+    parts["entities"] = Records(arrays["entities_json"], arrays["entities_json_ptr"], json.loads)
+    ids = arrays["doc_ids"].tobytes().decode()
+    # Constructed, not validated: the parts are typed (Mapping, Sequence) as the model declares them.
+    return meta.model_copy(update=parts), ids.split("\n") if ids else []
 
 
 def compact(values: Iterable[int] | np.ndarray) -> np.ndarray:
@@ -257,8 +384,8 @@ class Writer:
         vocab = "\n".join(postings.vocab).encode()
         meta = meta.model_copy(update={"format": FORMAT_VERSION, "vocab": [], "n_docs": postings.n_docs})
         blob, string_ptr = self.strings.arrays()
-        arrays: dict[str, _Column] = {
-            "meta": _Column.of(np.frombuffer(meta.model_dump_json().encode(), dtype=np.uint8)),
+        arrays: dict[str, _Column] = {name: _Column.of(array) for name, array in _meta_arrays(meta).items()}
+        arrays |= {
             "vocab": _Column.of(np.frombuffer(vocab, dtype=np.uint8)),
             "post_ptr": _Column.of(postings.ptr), "post_docs": _Column.of(postings.docs),
             "post_weights": _Column.of(postings.weights), "post_constant": _Column.of(postings.constant),
@@ -371,8 +498,8 @@ def _read_meta(path: Path, raw: bytes) -> IndexMeta:
         raise IndexFileError(f"{path} cannot be read (its metadata does not match this version)") from exc
 
 
-def _open(path: Path, held: bytes | None = None) -> tuple[bytes | bytearray, dict[str, np.ndarray]]:
-    """Read the file (or `held`, its bytes) and return its arrays (views into one buffer), checked
+def _open(path: Path, held: bytes | None = None) -> tuple[bytes | mmap.mmap, dict[str, np.ndarray]]:
+    """Map the file (or take `held`, its bytes) and return its arrays (views into it), checked
     against the header's CRC."""
     with open(path, "rb") if held is None else io.BytesIO(held) as handle:
         head = handle.read(len(MAGIC) + 8)
@@ -391,13 +518,18 @@ def _open(path: Path, held: bytes | None = None) -> tuple[bytes | bytearray, dic
         total = len(held) if held is not None else os.fstat(handle.fileno()).st_size
         if total != start + header["size"]:
             raise IndexFileError(f"{path} cannot be read (it is {total} bytes, not {start + header['size']})")
-        # Read, not memory-mapped: a map of a file someone truncates in place kills the process
-        # (SIGBUS) at the next passage read; the CRC check reads every byte anyway.
-        handle.seek(start)
-        data: bytes | bytearray = bytearray(header["size"])
-        if handle.readinto(data) != len(data):
-            raise IndexFileError(f"{path} cannot be read (it ended early)")
-    view = memoryview(data)
+        # Mapped, not read: no copy, and pages are shared between processes of the same index.
+        # A map of a file truncated in place would kill the process (SIGBUS) at the next read,
+        # but saves never do that: they rename a new file over the old, whose inode lives on
+        # for as long as this map does.
+        # MAP_POPULATE: the checksum reads every page, so fault them in at once, not one by one.
+        populate = getattr(mmap, "MAP_POPULATE", 0)
+        data = (
+            held
+            if held is not None
+            else mmap.mmap(handle.fileno(), 0, flags=mmap.MAP_SHARED | populate, prot=mmap.PROT_READ)
+        )
+    view = memoryview(data)[start:]
     if f"{zlib.crc32(view):08x}" != header["crc32"]:
         raise IndexFileError(f"{path} cannot be read (its contents are damaged: checksum mismatch)")
     arrays = {
@@ -414,7 +546,7 @@ class Index:
         """The index saved at `path`, or (given `held`, its bytes) the one held in memory for that path."""
         try:
             self._buffer, self._a = _open(path, held)
-            self.meta = _read_meta(path, self._a["meta"].tobytes())
+            self.meta, self._doc_ids = _loaded_meta(path, self._a)
             vocab = self._a["vocab"].tobytes().decode()
             self.postings = Postings(
                 vocab.split("\n") if vocab else [], self._a["post_ptr"], self._a["post_docs"],
@@ -425,7 +557,6 @@ class Index:
         self.path = path
         self._passages: dict[int, Passage] = {}
         self._strings: dict[int, str] = {}
-        self._doc_ids = [a.doc_id for a in self.meta.articles]
         self.term_maker = TermMaker(self.meta.lemmas, self.meta.norms, frozenset(self.meta.stops))
 
     @property

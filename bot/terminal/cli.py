@@ -283,8 +283,9 @@ def index_command(engine: Engine, args: argparse.Namespace) -> int:
         return EXIT_OK
     index = engine.index
     if args.index_command == "info":
-        meta = index.meta.model_dump(mode="json")
-        print(json.dumps({k: meta[k] for k in ("corpus", "built", "pipeline", "bm25", "reference_date")}
+        shown = ("corpus", "built", "pipeline", "bm25", "reference_date")
+        meta = index.meta.model_dump(mode="json", include=set(shown))
+        print(json.dumps({k: meta[k] for k in shown}
                          | {"passages": len(index), "articles": len(index.articles), "file": str(index.path)},
                          indent=2))  # fmt: skip
         return EXIT_OK

@@ -13,7 +13,16 @@ import pytest
 from index import bm25
 from index.meta import ArticleInfo, IndexMeta
 from index.passages import Passage
-from index.store import FORMAT_VERSION, MAGIC, STALE_TMP_SECONDS, Index, IndexFileError, IndexNotSaved, save
+from index.store import (
+    FORMAT_VERSION,
+    MAGIC,
+    STALE_TMP_SECONDS,
+    Index,
+    IndexFileError,
+    IndexNotSaved,
+    StringMap,
+    save,
+)
 from index.terms import tokenize
 
 TEXTS = ["Three people were killed in Baghdad.", "The strike happened at 9.30pm."]
@@ -185,3 +194,24 @@ def test_longest_entity_in_finds_what_scanning_every_key_finds(index: Index, phr
     expected = best[1] if best else None
     got = index.longest_entity_in(folded, ("person", "org"))
     assert got == expected, f"{phrase!r}: expected {expected}, got {got}"
+
+
+# --- large meta parts read lazily ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("killed", "kill"), ("café", "café"), ("a", "b"), ("kill", None), ("", None), ("zzzzzzzzzzzz", None)],
+)
+def test_string_map_lookup_equals_dict(key: str, expected: str | None) -> None:
+    table = {"killed": "kill", "café": "café", "a": "b", "neighbours": "neighbour"}
+    mapped = StringMap(*StringMap.arrays(table))
+    assert mapped.get(key) == expected, f"expected {expected!r} for {key!r}, got {mapped.get(key)!r}"
+    assert dict(mapped) == table, f"expected the whole table back, got {dict(mapped)!r}"
+
+
+def test_index_meta_parts_round_trip(saved: Path) -> None:
+    meta = Index(saved).meta
+    got = (dict(meta.lemmas), list(meta.articles), list(meta.entities))
+    expected = (dict(META.lemmas), list(META.articles), list(META.entities))
+    assert got == expected, f"expected {expected!r}, got {got!r}"
