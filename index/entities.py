@@ -145,10 +145,8 @@ def evidence(tokens: list[str], start: int, end: int, ner_label: str | None) -> 
     caps = [w for w in words if w[:1].isalpha() and w not in ("-",)]
     if len(caps) >= 3 and any(w in ("al", "bin", "ibn", "abu", "bint", "abd") for w in words):
         votes["person"] += 2  # "Omar Khalil Hassan Al-Haddad", "Abu Khalil Al-Haddad"
-    if len(before) >= 2 and before[-1] == "," and before[-2] in ROLE_NOUNS:
-        votes["person"] += 1.5  # "the commander ..., Omar Al-Haddad"
-    if after[:2] in ([",", "the"], [")", ","]) and any(w in ROLE_NOUNS for w in tokens[end : end + 6]):
-        votes["person"] += 1.5  # "Al-Haddad, the commander overseeing ..."
+    for kind in _apposition_kinds(tokens, start, end):
+        votes[kind] += 1.5  # "the head of the police, Joseph Boinet,"; "Atul Karwal, chief of ..."
     if after and after[0] in ORG_CUES:
         votes["org"] += 2
     if len(before) >= 2 and before[-1] == "," and before[-2] in ORG_CUES:
@@ -190,6 +188,72 @@ def evidence(tokens: list[str], start: int, end: int, ner_label: str | None) -> 
         votes["person"] += 0.5
         votes["org"] += 0.5
     return votes, locative
+
+
+APPOSITION_REACH = 8  # words an apposition may run before its noun says what the name is
+APPOSITION_ENDS = {",", ".", ";", ":", "(", ")", "said", "says", "told", "say", "tell"}  # words or lemmas
+DETERMINERS = {"a", "an", "the"}
+HEAD_ENDS = {"of", "in", "for", "at", "with", "from", "on", "who", "which", "that", "and"}
+
+
+def _head(tokens: list[str], lo: int, hi: int) -> int | None:
+    """Where the head noun of the phrase tokens[lo:hi] is: the last role, organization or
+    place noun before the first preposition ("chief of the X", "a railroad ministry spokesperson")."""
+    cut = next((k for k in range(lo + 1, hi) if tokens[k] in HEAD_ENDS), hi)
+    return next((k for k in range(cut - 1, lo - 1, -1) if _noun_kind(tokens[k])), None)
+
+
+def _noun_kind(word: str) -> str | None:
+    """The kind of name a noun describes: "chief" a person, "militia" an organization."""
+    if word in ROLE_NOUNS or word in PERSON_TITLES:
+        return "person"
+    if word in ORG_CUES or word in ORG_HEADS:
+        return "org"
+    if word in PLACE_NOUNS:
+        return "place"
+    return None
+
+
+def _phrase_end(tokens: list[str], k: int) -> int:
+    end = k
+    while end < min(len(tokens), k + APPOSITION_REACH) and tokens[end] not in APPOSITION_ENDS:
+        end += 1
+    return end
+
+
+def apposed_after(tokens: list[str], end: int) -> int | None:
+    """Where the head noun of an apposition after a name is: "X, the commander of ...", "X, a
+    Red Cross official,", "X, who is vice chairman of ..."; None without one."""
+    k = end + 1 if tokens[end : end + 1] == [","] else end + 2 if tokens[end : end + 2] == [")", ","] else 0
+    if not k:
+        return None
+    if tokens[k : k + 1] == ["who"] and k + 1 < len(tokens) and tokens[k + 1] in ("is", "was", "be"):
+        k += 2  # a relative clause says what the person is
+    elif not (k < len(tokens) and (tokens[k] in DETERMINERS or _noun_kind(tokens[k]))):
+        return None
+    return _head(tokens, k, _phrase_end(tokens, k))
+
+
+def apposed_before(tokens: list[str], start: int) -> int | None:
+    """Where the head noun of an apposition before a name is: "the head of the police, X"."""
+    if start < 2 or tokens[start - 1] != ",":
+        return None
+    lo = start - 1
+    while lo > max(0, start - 1 - APPOSITION_REACH) and tokens[lo - 1] not in APPOSITION_ENDS:
+        lo -= 1
+    at = next((k for k in range(lo, start - 1) if tokens[k] in DETERMINERS), None)
+    if at is None:  # "the commander, X": without its determiner, only a noun right before the comma
+        return start - 2 if _noun_kind(tokens[start - 2]) else None
+    return _head(tokens, at + 1, start - 1)
+
+
+def _apposition_kinds(tokens: list[str], start: int, end: int) -> list[str]:
+    """The kinds the appositions beside a name give it ("who is ..." makes a person)."""
+    found = [tokens[k] for k in (apposed_before(tokens, start), apposed_after(tokens, end)) if k is not None]
+    kinds = [kind for w in found if (kind := _noun_kind(w))]
+    if not found and tokens[end : end + 2] == [",", "who"]:
+        kinds.append("person")
+    return kinds
 
 
 class _UnionFind:
@@ -278,6 +342,7 @@ def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
     by_key = evidence.first_text  # in order of first occurrence
     votes = evidence.votes
     kinds = {key: _kind(votes[key], text) for key, text in by_key.items()}
+    _surnames_alone(kinds)
 
     groups = _UnionFind()
     for key in by_key:
@@ -349,6 +414,25 @@ def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
     _add_initialisms(entities, set(by_key))
     _link_places(entities, evidence.inside, entity_of_key)
     return entities, entity_of_key
+
+
+def _surnames_alone(kinds: dict[str, str]) -> None:
+    """Type as people the untyped names whose last word also stands alone as a name.
+
+    News copy names a person in full once, then by surname ("Atul Karwal, ..." then
+    "Karwal told ANI"); organizations and places are not called by their last word.
+    Only names with nothing else to go on change, and only if no known place is involved.
+    """
+    for key, kind in list(kinds.items()):
+        words = key.split()
+        if kind not in ("other", "person") or not 2 <= len(words) <= 4:
+            continue
+        if any(w in ORG_HEADS or w in PLACE_HEADS for w in words):
+            continue
+        surname = words[-1]
+        if len(surname) > 2 and kinds.get(surname) in ("other", "person") and places.lookup(surname) is None:
+            kinds[key] = "person"
+            kinds[surname] = "person"
 
 
 def _add_initialisms(entities: list[Entity], taken: set[str]) -> None:

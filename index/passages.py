@@ -117,6 +117,9 @@ INTRODUCERS = {
     "amid", "with", "on", "at", "according", "unlike", "like", "for", "from", "although", "though",
 }  # fmt: skip
 COMMON_SENTENCE_STARTS = {"this", "these", "those", "there", "however", "in", "one", "since"}
+# A title this many words into a capitalized run still heads a name: "Odisha Fire Service Director
+# General Sudanshu Sarangi" is a person after the office's name, not an organization.
+TITLE_REACH = 5
 
 
 def insertions(tokens: list[Token], name_ends: set[int]) -> list[tuple[int, int]]:
@@ -515,10 +518,11 @@ class Builder:
                 or words[0].text.rstrip(".").lower() in PERSON_TITLES
                 or words[0].text in TITLE_ABBREVIATIONS
                 or (words[0].i == sent.start and len(words) == 1 and not self._proper_start(words[0].text))
+                or (words[0].i == sent.start and len(words) > 1 and self._common_word(words[0].text))
             ):
                 words = words[1:]
             titled = [k for k, w in enumerate(words) if w.text.rstrip(".").lower() in PERSON_TITLES]
-            if titled and titled[-1] + 1 < len(words) and titled[-1] <= 3:
+            if titled and titled[-1] + 1 < len(words) and titled[-1] <= TITLE_REACH:
                 words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Ali Hassan al-Amin"
             while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):
                 words = words[:-1]
@@ -545,6 +549,15 @@ class Builder:
             surface = sent.text[first.idx - sent.start_char : last.idx + len(last.text) - sent.start_char]
             spans.append((surface, lo, hi, label))
         return spans
+
+    def _common_word(self, word: str) -> bool:
+        """Is a capitalized sentence-initial word a common noun before a name ("Student Collins
+        Wetangula said")? Only if the corpus writes it in lower case and never capitalizes it
+        mid-sentence, and the gazetteer does not know it."""
+        lower = word.lower()
+        if self.capitalized_inside[lower] or not self.lowercase[lower] or word.isupper():
+            return False
+        return not (places.lookup(word) or places.demonym_country(word))
 
     def _proper_start(self, word: str) -> bool:
         """Is a capitalized sentence-initial word a name? Only if the corpus also capitalizes it

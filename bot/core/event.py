@@ -33,6 +33,7 @@ OPENING_SENTENCES = 3  # the headline and lead: where an article says what it is
 # "attacks since October 18th": a date that opens a span leading up to the event, not another event
 SPAN_OPENERS = {"since", "from", "until", "till", "through", "between"}
 MAIN_PLACE_SHARE = 1 / 3
+EVENT_TERM_SHARE = 1 / 2
 # A fact dated over a week before the event's day is about an earlier one; a week, because a
 # weekday ("said Friday") in an undated article may resolve to the week before.
 EARLIER_DAYS = 8
@@ -57,10 +58,12 @@ class EventFrame:
     places: frozenset[str]
     year: int | None
     day: str | None = None  # ISO date the openings name most
+    # Words at least half the articles open with ("train", "crash"): they say which story, not which fact.
+    terms: frozenset[str] = frozenset()
 
     def describe(self, index: Index) -> str:
         names = sorted(index.entities[e].name for e in self.places)
-        return f"main event: places={names} year={self.year} day={self.day}"
+        return f"main event: places={names} year={self.year} day={self.day} words={sorted(self.terms)}"
 
 
 def frame_of(index: Index) -> EventFrame:
@@ -86,8 +89,12 @@ def _frame(index: Index) -> EventFrame:
     openings = _openings(index)
     place_articles: Counter[str] = Counter()
     days: Counter[str] = Counter()
+    term_articles: Counter[str] = Counter()
     for passages in openings.values():
         place_articles.update({r.entity for p in passages for r in p.places})
+        term_articles.update(
+            {t for p in passages for t, stop in zip(p.terms, p.stops, strict=True) if not stop}
+        )
         for p in passages:
             days.update(m.value for m in p.mentions if m.kind == "date" and m.precision == "day")
     # Two articles at least (when there are two): one article's aside is not the event.
@@ -95,7 +102,8 @@ def _frame(index: Index) -> EventFrame:
     places = frozenset(e for e, n in place_articles.items() if n >= needed and e in index.entities)
     day = days.most_common(1)[0][0] if days else None
     year = int(day[:4]) if day else _published_year(index)
-    return EventFrame(places=places, year=year, day=day)
+    terms = frozenset(t for t, n in term_articles.items() if n >= EVENT_TERM_SHARE * len(openings))
+    return EventFrame(places=places, year=year, day=day, terms=terms)
 
 
 def _published_year(index: Index) -> int | None:

@@ -30,7 +30,7 @@ from bot.core.event import frame_of, is_main_place, other_event
 from bot.core.question import Question
 from bot.core.retrieve import Hit
 from index.bm25 import idf_of
-from index.entities import name_key
+from index.entities import apposed_after, apposed_before, name_key
 from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms, words
 from index.passages import DIRECTIONS, Mention, Passage
 from index.places import compatible, contains, demonym_country
@@ -55,8 +55,11 @@ PLACE_UNKNOWN = 0.7
 SOFT_PLACE_MISMATCH = 0.4  # "the US strike" named the US, but maybe as who struck
 OTHER_DAY_FACTOR = 0.2
 OTHER_NUMBER_FACTOR = 0.3
-UNSTATED_NOUN_FACTOR = 0.6
 OTHER_UNIT_FACTOR = 0.4  # a measure in another unit than the one asked for
+# A question word that most articles open with names the story ("train", "crash"), not the fact:
+# every sentence of the coverage is about it unless event identity says otherwise, so its
+# absence near a value costs only as much as having it this close.
+EVENT_WORD_CLOSENESS = 0.5
 DISCOURSE_WINDOW = 6  # sentences back that a role question's organization may have been named in
 # "According to a statement from X" or "X said" fit any question about what X announced or claimed.
 GENERIC_ATTRIBUTION = {"say", "state", "accord", "tell", "add"}
@@ -64,6 +67,8 @@ GENERIC_VERB_FACTOR = 0.6  # "who announced": "X said" counts for less than "X a
 CLAUSE_BREAKS = {",", ";", "and", "but", "while", "whereas", "-", "–", "—"}
 # Between a number and a rival predicate: not "-", which also joins words ("three-train crash").
 PREDICATE_BREAKS = CLAUSE_BREAKS - {"-"}
+# "... were killed in the attack, which injured another 34": more of whom the sentence counted.
+CONTINUING = {"another", "an additional", "a further"}
 NAME_KINDS = ("person", "org", "place", "norp", "other")
 
 
@@ -119,6 +124,11 @@ class _Proximity:
             ph[0] for g in self.exclusive[1] for ph in index.groups.get(g, []) if len(ph) == 1
         }
         self.anchors = self._anchors()
+        # Story words count by default only for numbers beside an anchor, which pins the fact; for
+        # names and dates, and numbers without one, the words around are what tells facts apart.
+        pinned = question.kind == "number" and bool(self.anchors)
+        story = frame_of(index).terms if pinned else frozenset()
+        self.event_words = {t for t in self.weights if t not in self.anchors and t in story}
         # A date or time often opens its clause ("At 9.30pm February 7, US Central Command
         # (NORTHCOM) forces conducted a unilateral strike"), far from the event word.
         self.max_distance = CLAUSE_DISTANCE if question.kind in ("date", "time") else MAX_DISTANCE
@@ -208,6 +218,8 @@ class _Proximity:
                     factor *= SHARED_CLOSENESS
                 best[t] = max(best.get(t, 0.0), factor * self.closeness(d))
         context = {t: w for t, w in self.weights.items() if t not in self.anchors}
+        for t in self.event_words:
+            best[t] = max(best.get(t, 0.0), EVENT_WORD_CLOSENESS)
         total = sum(context.values()) + self.entity_weight * len(self.named)
         around = sum(w * best.get(t, 0.0) for t, w in context.items())
         for entity in self.named:
@@ -379,6 +391,9 @@ class _NameGates(_Proximity):
         if titled is not None:
             # "Prime Minister Ali Hassan al-Amin" holds the title before his name
             return self.office_ok(p, titled)
+        for k in (apposed_before(p.terms, m.tok), apposed_after(p.terms, m.tok_end)):
+            if m.kind == "person" and k is not None and p.terms[k] in roles and self.office_ok(p, k):
+                return True  # "the head of the county police, Tomas Brell": however long the phrase
         if _complement(p, m):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
         others = [
@@ -608,6 +623,16 @@ def _person_noun(term: str, index: Index) -> bool:
 _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 
 
+PART_REACH = 3  # words before a number that a part marker may stand
+
+
+def _part(p: Passage, m: Mention) -> bool:
+    """Is the number a part of a whole ("included 12 students", "among them three children")?"""
+    markers = set(words("part_markers"))
+    before = p.terms[max(0, m.tok - PART_REACH) : m.tok]
+    return bool(markers & set(before)) and not set(before) & CLAUSE_BREAKS
+
+
 def _modifier(p: Passage, m: Mention) -> bool:
     """Is the number joined to the next word ("the three-train crash", "a 24-hour curfew")? Then
     it describes that word; it counts nothing."""
@@ -735,6 +760,10 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             counted = scorer.counted_match(p, m) if m.kind == "count" else None
             if m.kind == "count" and (counted is False or not scorer.predicate_ok(p, m)):
                 continue
+            if m.kind == "count" and counted is None and question.counted and m.qualifier not in CONTINUING:
+                continue  # "how many police officers died": "15 died" is everyone, not them
+            if m.kind == "count" and not question.counted and _part(p, m):
+                continue  # "how many were killed": not "the dead included 12 students"
             if m.kind == "age" and not scorer.age_ok(m):
                 continue
             if question.speaker and not scorer.speaker_ok(p, m):
@@ -758,8 +787,6 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)
             if m.kind == "measure" and question.unit and not m.value.endswith(f" {question.unit}"):
                 value *= OTHER_UNIT_FACTOR  # "in miles": the figure in km is the same fact, less wanted
-            if m.kind == "count" and counted is None and question.counted:
-                value *= UNSTATED_NOUN_FACTOR  # "how many students": "15 died" may count anyone
             value *= HEADING_FACTOR if p.heading else 1.0
             found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
     return found

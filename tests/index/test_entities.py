@@ -113,6 +113,14 @@ def votes(text: str, start: int, end: int) -> dict[str, float]:
         ("the kataib hezbollah militia said", (1, 3), "org"),
         ("the us central command said", (1, 4), "org"),
         ("in the mashtal neighbourhood of baghdad", (2, 3), "place"),
+        # appositions: the head noun of the phrase beside the name says what it is
+        ("atul karwal , chief of the national disaster response force said", (0, 2), "person"),
+        ("arnolda shiundu , a kenyan red cross official , told", (0, 2), "person"),
+        ("amitabh sharma , a railroad ministry spokesperson , said", (0, 2), "person"),
+        ("said wetangula , who is vice chairman of the union", (1, 2), "person"),
+        ("the head of kenya ' s police force , joseph boinet , said", (9, 11), "person"),
+        ("d b shinde , administrator of the state ' s district", (0, 3), "person"),
+        ("kataib hezbollah , the militia group , said", (0, 2), "org"),
     ],
 )
 def test_evidence_votes_for_kind(text: str, span: tuple[int, int], kind: str) -> None:
@@ -155,3 +163,17 @@ def test_resolve_merges_stated_alias_and_spellings() -> None:
     assert assigned[0] != assigned[2], "expected a person and an organization kept apart"
     names = {e.id: e.name for e in found}
     assert names[assigned[0]] == "Wissam Muhammad Sabir Al-Saadi", f"expected the full name, got {names!r}"
+
+
+def test_resolve_types_a_name_as_person_when_its_surname_stands_alone() -> None:
+    occurrences = [
+        Occurrence(passage=0, mention=0, text="Atul Karwal"),
+        Occurrence(passage=1, mention=0, text="Karwal"),
+        Occurrence(passage=2, mention=0, text="Disaster Response Force"),
+        Occurrence(passage=3, mention=0, text="Force"),
+    ]
+    found, assigned = resolve(occurrences)
+    kinds = {e.id: e.kind for e in found}
+    assert assigned[0] == assigned[1], f"expected the surname merged with the full name, got {assigned!r}"
+    assert kinds[assigned[0]] == "person", f"expected a person, got {kinds[assigned[0]]!r}"
+    assert kinds[assigned[2]] != "person", f"expected an organization not made a person, got {kinds!r}"

@@ -52,3 +52,9 @@ def test_frame_of_reads_main_places_and_year_from_the_openings(flood: Engine) ->
 def test_answer_keeps_other_events_out(flood: Engine, question: str, expected: set[str]) -> None:
     got = {c.value for c in flood.answer(question).answers}
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+def test_frame_of_story_words_are_what_most_openings_say(flood: Engine) -> None:
+    words = frame_of(flood.index).terms
+    assert {"flood", "lyon"} <= words, f"expected flood and lyon among the story words, got {sorted(words)}"
+    assert "storm" not in words, f"a word one article mentions once is not the story's, got {sorted(words)}"

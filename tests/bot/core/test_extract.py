@@ -165,3 +165,64 @@ def test_candidates_part_of_day_keeps_times_of_that_part(make_corpus, tmp_path) 
     engine = _engine(make_corpus(CURFEW), tmp_path)
     got = [c.value for c in engine.answer("What time does the curfew start in the evening?").answers]
     assert got == ["18:30"], f"expected the evening time only, got {got}"
+
+
+TOLLS = {
+    "a.txt": (
+        "Train crash in Riverton kills 40\n\n"
+        "At least 40 people were killed when a train crashed near Riverton on Friday, officials said. "
+        "The dead included 12 students.\n"
+    ),
+    "b.txt": (
+        "Riverton train crash toll rises to 52\n\n"
+        "The toll from the Riverton train crash rose to 52 on Saturday. "
+        "Rescuers said 52 people had died by the evening.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a toll said without the story's words ("train", "crash") beside it still answers
+        ("How many people were killed in the train crash?", {"40", "52"}),
+        # a total toll does not answer how many of one group died
+        ("How many students died in the train crash?", {"12"}),
+        ("How many police officers died in the train crash?", set()),
+    ],
+)
+def test_candidates_counts_of_the_story_and_of_one_group(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    engine = _engine(make_corpus(TOLLS), tmp_path)
+    got = {c.value for c in engine.answer(question).answers}
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+APPOSITIONS = {
+    "a.txt": (
+        "Dam breach floods Riverton\n\n"
+        "Water reached the town hall, said Mara Quist, chief of the Riverton Fire Brigade. "
+        "Quist said 300 homes were evacuated.\n"
+    ),
+    "b.txt": (
+        "Riverton dam breach\n\n"
+        "Crews worked through the night, the head of the county police, Tomas Brell, said. "
+        "Brell told reporters the dam had been inspected in May.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is the chief of the Riverton Fire Brigade?", ["Mara Quist"]),
+        ("Who is the head of the county police?", ["Tomas Brell"]),
+    ],
+)
+def test_candidates_person_named_by_apposition(
+    make_corpus, tmp_path, question: str, expected: list[str]
+) -> None:
+    engine = _engine(make_corpus(APPOSITIONS), tmp_path)
+    got = [c.value for c in engine.answer(question).answers]
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"

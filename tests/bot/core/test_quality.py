@@ -61,13 +61,13 @@ SHARED_SETS = {
     "balasore": (
         "corpora/balasore-train-crash-2023/questions.jsonl",
         "corpora/balasore-train-crash-2023/articles",
-        0.48,
+        0.6,
         12,
     ),
     "garissa": (
         "corpora/garissa-university-attack-2015/questions.jsonl",
         "corpora/garissa-university-attack-2015/articles",
-        0.5,
+        0.65,
         12,
     ),
 }
@@ -77,7 +77,7 @@ SHARED_SETS = {
 OWN_SETS = {
     "seed chat": ("seed_chat_questions.jsonl", None, 0.6, 8),
     "balasore chat": ("balasore_questions.jsonl", "corpora/balasore-train-crash-2023/articles", 0.28, 16),
-    "garissa chat": ("garissa_questions.jsonl", "corpora/garissa-university-attack-2015/articles", 0.35, 14),
+    "garissa chat": ("garissa_questions.jsonl", "corpora/garissa-university-attack-2015/articles", 0.38, 12),
 }
 
 
