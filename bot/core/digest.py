@@ -43,7 +43,7 @@ from index.entities import Entity
 from index.lexicon import synonyms
 from index.passages import Mention, Passage
 from index.places import contains
-from index.store import Index
+from index.store import MENTION_KINDS, Index
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -249,10 +249,11 @@ def compute(engine: Engine, config: DigestConfig) -> Digest:
     index = engine.index
     asked, possible = probes(index, config)
     gate = _Gate(index, config)
+    kinds = _MentionKinds(index)
     disagreeing: list[_Finding] = []
     agreeing: list[_Finding] = []
     for probe in asked:
-        shown = _ask(probe, index, gate)
+        shown = _ask(probe, index, gate, kinds)
         pairs = frozenset((c.value, s.doc_id, s.sentence) for c in shown for s in c.sources)
         if len({doc for _, doc, _ in pairs}) < MIN_ARTICLES:
             continue
@@ -276,18 +277,53 @@ def compute(engine: Engine, config: DigestConfig) -> Digest:
     )  # fmt: skip
 
 
-def _ask(probe: _Probe, index: Index, gate: _Gate) -> list[Claim]:
+def _ask(probe: _Probe, index: Index, gate: _Gate, kinds: _MentionKinds) -> list[Claim]:
     """The answering core's claims for a probe, from the candidates the digest's stricter gates pass."""
     q = analyse(probe.question, index)
     if q.kind != probe.kind or q.unknown or q.missing:
         return []  # the coverage lacks a word of it: nothing to compare
-    found = [c for c in candidates(q, index, retrieve(q, index)) if gate.passes(probe, c)]
+    hits = retrieve(q, index)
+    # A passage holding no mention of a kind the question accepts gives no candidate; the best
+    # hit stays, since every candidate's relevance is measured against its score.
+    if not q.speaker:  # a speaker is found in a sentence's attributions, not its mentions
+        hits = hits[:1] + [h for h in hits[1:] if kinds.holds(h.passage, q.accept)]
+    found = [c for c in candidates(q, index, hits) if gate.passes(probe, c)]
     shown = claims.claims(q, found, index)
     if probe.kind == "date":
         # "in January", "in October": a month around the day, or another event named in
         # passing; only days can disagree about a day.
         shown = [c for c in shown if len(c.value) == 10]
     return shown
+
+
+class _MentionKinds:
+    """Which passages hold a mention of which kind, read from the index's columns.
+
+    Asking hundreds of questions retrieves tens of thousands of passages; most hold no mention
+    of the kind a question accepts, and assembling them is most of the time of a digest.
+    """
+
+    def __init__(self, index: Index) -> None:
+        columns = index._a  # the mention columns: no passage needs assembling to know their kinds
+        per_passage = np.diff(columns["m_ptr"])
+        owner = np.repeat(np.arange(len(per_passage)), per_passage)
+        self._kinds = np.asarray(columns["m_kind"])
+        self._owner = owner
+        self._passages = len(per_passage)
+        self._by_kind: dict[str, np.ndarray] = {}
+
+    def _holding(self, kind: str) -> np.ndarray:
+        found = self._by_kind.get(kind)
+        if found is None:
+            found = np.zeros(self._passages, dtype=bool)
+            if kind in MENTION_KINDS:
+                found[self._owner[self._kinds == MENTION_KINDS.index(kind)]] = True
+            self._by_kind[kind] = found
+        return found
+
+    def holds(self, passage: int, kinds: set[str]) -> bool:
+        """Does passage number `passage` hold a mention of one of these kinds?"""
+        return any(bool(self._holding(kind)[passage]) for kind in kinds)
 
 
 class _Gate:

@@ -180,3 +180,24 @@ def test_digest_config_shipped_names_no_event() -> None:
 
 def test_digest_json_round_trips(seed_digest: Digest, settings: Settings) -> None:
     assert Digest.model_validate_json(seed_digest.model_dump_json()) == seed_digest
+
+
+@pytest.mark.parametrize("kind", ["count", "date", "person", "place"])
+def test_digest_mention_kinds_match_the_assembled_passages(engine: Engine, kind: str) -> None:
+    index = engine.index
+    kinds = digest_module._MentionKinds(index)
+    for n in range(len(index)):
+        expected = any(m.kind == kind for m in index.passage(n).mentions)
+        got = kinds.holds(n, {kind})
+        assert got == expected, f"passage {n}: expected holds({kind!r}) {expected}, got {got}"
+
+
+def test_digest_skipping_passages_without_the_asked_kind_changes_nothing(
+    engine: Engine, seed_digest: Digest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(digest_module._MentionKinds, "holds", lambda self, passage, kinds: True)
+    config = DigestConfig.load(engine.settings.config_dir / "digest.toml")
+    unfiltered = digest_module.compute(engine, config)
+    assert unfiltered.model_dump() == seed_digest.model_dump(), (
+        "expected the same digest with every retrieved passage read, got a different one"
+    )
