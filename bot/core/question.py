@@ -265,7 +265,10 @@ def analyse(raw: str, index: Index) -> Question:
         speaker_entities = [e for lo, _, e in entity_spans if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
 
-    measure, unit = _measure(lowered) if kind in ("number", "other") else (None, None)
+    # "How fast was it going when it crashed?": a question opening with "how" asks for the measure,
+    # whatever "when" later in it says.
+    measurable = kind in ("number", "other") or lowered.startswith("how ")
+    measure, unit = _measure(lowered) if measurable else (None, None)
     if measure:
         kind = "number"
         # "how far from Kolkata": the place is where the measure starts, not a constraint on it

@@ -153,6 +153,8 @@ def test_analyse_role_words_name_the_office(
         ("How big is the bounty, in dollars?", "money", "USD"),
         ("What was the quake's magnitude?", "magnitude", None),
         ("How many people were killed?", None, None),
+        ("How fast was the train going when it crashed?", "speed", None),  # not a "when" question
+        ("How many days did the siege last?", "duration", None),
     ],
 )
 def test_analyse_measure_questions_want_a_unit_family(
