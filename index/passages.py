@@ -111,7 +111,6 @@ DIRECTIONS = {
     "southeastern", "southwestern",
 }  # fmt: skip
 INSERTION_OPENERS = {"including", "such", "who", "whom", "whose", "which", "notably", "among"}
-DETERMINERS = {"the", "a", "an"}
 INTRODUCERS = {
     "since", "after", "before", "in", "following", "as", "when", "while", "despite", "during",
     "amid", "with", "on", "at", "according", "unlike", "like", "for", "from", "although", "though",
@@ -150,7 +149,7 @@ def insertions(tokens: list[Token], name_ends: set[int]) -> list[tuple[int, int]
             introductory = tokens[0].text.lower() in INTRODUCERS and not any(
                 t.text == "," for t in tokens[:i]
             )
-            appositive = opener in DETERMINERS and after_name and not introductory
+            appositive = opener in entities.DETERMINERS and after_name and not introductory
             if opener in INSERTION_OPENERS or appositive:
                 j = next((k for k in range(i + 1, n) if tokens[k].text in (",", ";")), None)
                 if j is None and appositive:

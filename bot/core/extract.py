@@ -21,7 +21,7 @@ the nearer one. On top of closeness, gates:
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cache, cached_property
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
@@ -626,11 +626,15 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 PART_REACH = 3  # words before a number that a part marker may stand
 
 
+@cache
+def _part_markers() -> frozenset[str]:
+    return frozenset(words("part_markers"))
+
+
 def _part(p: Passage, m: Mention) -> bool:
     """Is the number a part of a whole ("included 12 students", "among them three children")?"""
-    markers = set(words("part_markers"))
-    before = p.terms[max(0, m.tok - PART_REACH) : m.tok]
-    return bool(markers & set(before)) and not set(before) & CLAUSE_BREAKS
+    before = set(p.terms[max(0, m.tok - PART_REACH) : m.tok])
+    return bool(_part_markers() & before) and not before & CLAUSE_BREAKS
 
 
 def _modifier(p: Passage, m: Mention) -> bool:

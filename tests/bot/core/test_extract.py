@@ -96,6 +96,11 @@ def _engine(corpus, tmp_path) -> Engine:
     return Engine(load_settings(corpus=corpus, index_dir=tmp_path / "index"))
 
 
+def _answer_values(make_corpus, tmp_path, articles: dict[str, str], question: str) -> list[str]:
+    """The values the engine answers a question with, over a small corpus of these articles."""
+    return [c.value for c in _engine(make_corpus(articles), tmp_path).answer(question).answers]
+
+
 OFFICES = {
     "a.txt": (
         "Storm hits coastal state\n\n"
@@ -122,8 +127,7 @@ OFFICES = {
 def test_candidates_role_holds_only_with_its_office_words(
     make_corpus, tmp_path, question: str, expected: list[str]
 ) -> None:
-    engine = _engine(make_corpus(OFFICES), tmp_path)
-    got = [c.value for c in engine.answer(question).answers]
+    got = _answer_values(make_corpus, tmp_path, OFFICES, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
 
 
@@ -148,8 +152,7 @@ MEASURES = {
 def test_candidates_measures_answer_only_measure_questions(
     make_corpus, tmp_path, question: str, expected: list[str]
 ) -> None:
-    engine = _engine(make_corpus(MEASURES), tmp_path)
-    got = [c.value for c in engine.answer(question).answers]
+    got = _answer_values(make_corpus, tmp_path, MEASURES, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
 
 
@@ -162,8 +165,7 @@ CURFEW = {
 
 
 def test_candidates_part_of_day_keeps_times_of_that_part(make_corpus, tmp_path) -> None:
-    engine = _engine(make_corpus(CURFEW), tmp_path)
-    got = [c.value for c in engine.answer("What time does the curfew start in the evening?").answers]
+    got = _answer_values(make_corpus, tmp_path, CURFEW, "What time does the curfew start in the evening?")
     assert got == ["18:30"], f"expected the evening time only, got {got}"
 
 
@@ -194,8 +196,7 @@ TOLLS = {
 def test_candidates_counts_of_the_story_and_of_one_group(
     make_corpus, tmp_path, question: str, expected: set[str]
 ) -> None:
-    engine = _engine(make_corpus(TOLLS), tmp_path)
-    got = {c.value for c in engine.answer(question).answers}
+    got = set(_answer_values(make_corpus, tmp_path, TOLLS, question))
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
 
 
@@ -223,6 +224,5 @@ APPOSITIONS = {
 def test_candidates_person_named_by_apposition(
     make_corpus, tmp_path, question: str, expected: list[str]
 ) -> None:
-    engine = _engine(make_corpus(APPOSITIONS), tmp_path)
-    got = [c.value for c in engine.answer(question).answers]
+    got = _answer_values(make_corpus, tmp_path, APPOSITIONS, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
