@@ -525,6 +525,11 @@ class Builder:
                 words = words[titled[-1] + 1 :]  # "Iraqi Prime Minister Ali Hassan al-Amin"
             while words and (words[-1].text.lower() in entities.TRAILING_TITLES or words[-1].text == "-"):
                 words = words[:-1]
+            if len(words) > 1 and words[-1].text.isdigit() and words[-2].is_stop:
+                # "Tower 22" is a name; "AP About 400 people" is a name before a count.
+                words = words[:-2]
+            if not any(w.text[:1].isalpha() for w in words):
+                continue  # "Over 300 individuals": the capitalized word was a stop word
             if not words:
                 continue
             if len(words) == 1 and (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from index.build import BuildOptions, open_index
 from index.passages import insertions, positions
 from index.store import Index
 from index.terms import tokenize
@@ -162,3 +163,24 @@ def test_passages_search_terms_drop_stop_words(passage_with) -> None:
     terms = p.search_terms()
     assert "rocket" in terms and "drone" in terms, f"expected lemmas 'rocket' and 'drone', got {terms!r}"
     assert "the" not in terms and "." not in terms, f"expected no stop words or punctuation, got {terms!r}"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "count"),
+    [
+        ("Over 300 individuals have been reported injured in the blast.", "300"),
+        ("Press Trust of India/AP About 400 people were injured, officials said.", "400"),
+    ],
+)
+def test_passages_capitalized_stop_word_before_number_is_not_a_name(
+    make_corpus, tmp_path, sentence: str, count: str
+) -> None:
+    corpus = make_corpus({"a.txt": f"Blast in Riverton\n\n{sentence}\n"})
+    index = open_index(BuildOptions(corpus=corpus, config_dir=tmp_path, index_dir=tmp_path / "index"))
+    mentions = [m for n in range(len(index)) for m in index.passage(n).mentions]
+    counts = [m.value for m in mentions if m.kind == "count"]
+    names = [m.text for m in mentions if m.kind not in ("count", "date", "time", "measure")]
+    assert count in counts, f"expected the count {count}, got counts {counts} and names {names}"
+    assert not any(ch.isdigit() for name in names for ch in name), (
+        f"expected no number in a name, got {names}"
+    )
