@@ -37,7 +37,8 @@ SKIPPABLE = {
     "also", "again", "repeatedly", "publicly", "privately", "separately", "reportedly",
 }  # fmt: skip
 BE = {"is", "was", "were", "are", "be", "been", "being"}
-INVERTING = {"say", "add", "write", "tell", "state"}  # verbs news copy puts before their subject
+# Verbs news copy puts before their subject ('", said Jane Ortiz'); "told X" names the listener.
+INVERTING = {"say", "add", "write", "state"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
 LEADING_NOISE = {"the", "a", "an", "its", "their", "his", "her", "with", "by", "to", "of", "in"}
 MAX_SOURCE_TOKENS = 12
@@ -118,6 +119,22 @@ def _clause_subject(text: str, tokens: list[Token], comma: int) -> str | None:
     return text[tokens[k].start : tokens[end - 1].end]
 
 
+def _apposed_subject(text: str, tokens: list[Token], comma: int) -> str | None:
+    """The name before an apposition that ends at `comma`, with the apposition: "Arnolda
+    Shiundu, a Kenyan Red Cross official, told ..." -> "Arnolda Shiundu, a Kenyan Red Cross official"."""
+    opening = comma - 1
+    while opening >= 0 and comma - opening <= MAX_SOURCE_TOKENS and tokens[opening].text != ",":
+        if tokens[opening].text.lower() in BOUNDARIES:
+            return None
+        opening -= 1
+    if opening <= 0 or opening == comma - 1 or tokens[opening].text != ",":
+        return None
+    name, _ = _left_source(text, tokens, opening)
+    if not name or not name[:1].isupper() or name.lower() in PRONOUNS:
+        return None
+    return text[text.rindex(name, 0, tokens[opening].start) : tokens[comma - 1].end]
+
+
 def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
     """Every attribution cue of a sentence, in order, with the source it names."""
     cues: list[Cue] = []
@@ -145,6 +162,8 @@ def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
                 cues.append(Cue(i, subject, False))
                 continue
         source, pronoun = _left_source(text, tokens, i)
+        if source is None and i > 0 and tokens[i - 1].text == ",":
+            source = _apposed_subject(text, tokens, i - 1)
         if source is None and lemmas[i] in INVERTING and i > 0 and tokens[i - 1].text in (",", '"'):
             source, pronoun = _right_source(text, tokens, i + 1)  # '"...", said Jane Ortiz'
             if source and not (source[:1].isupper() or source.split()[0].lower() in ("the", "a", "an")):

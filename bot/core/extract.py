@@ -21,6 +21,7 @@ the nearer one. On top of closeness, gates:
 
 from __future__ import annotations
 
+import re
 from functools import cache, cached_property
 from weakref import WeakKeyDictionary
 
@@ -223,6 +224,10 @@ class _Proximity:
         total = sum(context.values()) + self.entity_weight * len(self.named)
         around = sum(w * best.get(t, 0.0) for t, w in context.items())
         for entity in self.named:
+            if self.q.speaker and entity in self.q.speaker_entities:
+                # the source phrase names it: "Kenya Red Cross secretary-general Abbas Gullet"
+                around += self.entity_weight
+                continue
             near = [self.distance(p, m, o.tok) for o in p.mentions if o.value == entity and o is not m]
             close = [d for d in near if d <= MAX_DISTANCE or self.q.speaker]
             around += self.entity_weight * (self.closeness(min(close)) if close else 0.0)
@@ -691,11 +696,17 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
         described = q.speaker_entities
         if described and not any(f" {k} " in folded for e in described for k in scorer.entities[e].keys):
             continue  # "which White House official said": the source must be of the White House
-        entity = _entity_in(ref.text, scorer.index)
+        # "which White House official": the person in "White House spokesman John Kirby"
+        entity = _entity_in(ref.text, scorer.index, ("person", "org") if "org" in q.accept else ("person",))
         if entity in q.entities and entity not in q.speaker_entities:
             continue
         if q.kind == "organization" and (entity is None or scorer.entities[entity].kind != "org"):
             continue  # "which newspaper said": an organization the corpus knows
+        if "org" not in q.accept and (
+            (entity and scorer.entities[entity].kind == "org")
+            or any(folded.strip() in scorer.entities[e].keys for e in described)
+        ):
+            continue  # "which Red Cross official said": not the Red Cross itself
         value = entity or SOURCE_PREFIX + name_key(ref.text)
         kind = scorer.entities[entity].kind if entity else "other"
         mention = Mention(
@@ -711,9 +722,10 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
     return found
 
 
-def _entity_in(text: str, index: Index) -> str | None:
+def _entity_in(text: str, index: Index, kinds: tuple[str, ...] = ("person", "org")) -> str | None:
     """The person or organization a source phrase names, by the longest name the corpus knows."""
-    return index.longest_entity_in(name_key(text), ("person", "org"))
+    # "Arnolda Shiundu, a Kenyan Red Cross official": the apposition's commas split no name
+    return index.longest_entity_in(name_key(re.sub(r"[,;:()]", " ", text)), kinds)
 
 
 def _alias_candidate(q: Question, p: Passage, m: Mention, number: int, relevance: float) -> Candidate | None:

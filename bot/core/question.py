@@ -70,8 +70,8 @@ ACCORDING_RE = re.compile(
 )
 QUESTION_YEAR_RE = re.compile(r"\b((?:19|20)\d\d)\b(?!\s*(?:people|dead|killed|injured))")
 WEEKDAY_RE = re.compile(r"\bday of the week\b|\bweekday\b")
-SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert"}
-GENERIC_SPEECH = {"say", "tell", "state"}  # "who said X" accepts any attribution verb
+SPEECH = {"say", "report", "claim", "state", "confirm", "announce", "tell", "believe", "assert", "quote"}
+GENERIC_SPEECH = {"say", "tell", "state", "quote"}  # "who said X" accepts any attribution verb
 ZONE_RE = re.compile(r"\b(gmt|utc|local time|et|est|edt|ist|pst|pt)\b")
 QUESTION_DATE_RE = re.compile(
     r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:st|nd|rd|th)?"
@@ -252,15 +252,23 @@ def analyse(raw: str, index: Index) -> Question:
     if kind == "time":  # "what time ... in GMT": the zone is the answer's form, not a word near it
         focus = [t for t in focus if not ZONE_RE.fullmatch(t)]
         missing = [w for w in missing if not ZONE_RE.fullmatch(w.lower())]
-    speaker = kind in ("person", "organization") and any(
-        terms[i] in SPEECH and i not in consumed for i in range(len(words))
-    )
+    spoken_at = next((i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed), None)
+    # "who is the al-Shabab spokesman quoted on the attack": an office named before the verb is
+    # what is asked; the verb only describes its holder
+    role_first = role is not None and role in terms[: spoken_at or 0]
+    speaker = kind in ("person", "organization") and spoken_at is not None and not role_first
     speech = None
     speaker_entities: list[str] = []
     if speaker:
         focus = [t for t in focus if t not in SPEECH]
+        spoken = {words[i].text for i in range(len(words)) if terms[i] in SPEECH}
+        missing = [w for w in missing if w not in spoken]  # "was quoted" asks who spoke
         at = next(i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed)
         speech = None if terms[at] in GENERIC_SPEECH else terms[at]
+        if _wh_head(lowered) in GENERIC_ROLES:
+            # "which Red Cross official was quoted": "official" is what the answer is, and sources
+            # are rarely called that ("secretary-general Abbas Gullet said")
+            focus = [t for t in focus if t not in GENERIC_ROLES]
         # Names before the verb describe the speaker; names after it are what was said.
         speaker_entities = [e for lo, _, e in entity_spans if lo < at]
         role = None  # "who reported the commander was ...": the commander is what was said
@@ -474,7 +482,9 @@ def _accept(
     accept = {
         "number": {"count"}, "date": {"date"}, "time": {"time"},
         "place": {"place", "org"} if _wh_head(lowered) in FACILITY_HEADS else {"place"},
-        "organization": {"org"}, "person": {"person"} if role else {"person", "org"},
+        "organization": {"org"},
+        # "which Red Cross official": a person; only a bare "who" may be answered by a group
+        "person": {"person"} if role or _wh_head(lowered) in GENERIC_ROLES else {"person", "org"},
         "other": {"person", "org", "place", "other"},
     }[kind]  # fmt: skip
     if kind == "number" and re.search(r"\bhow old\b|\bage of\b|\bages?\b", lowered):

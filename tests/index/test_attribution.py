@@ -42,6 +42,11 @@ def sources(index: Index, text: str) -> list[str | None]:
         ('"We will respond," said John Kirby.', "John Kirby"),
         ("Officials in the United States said three people died.", "Officials in the United States"),
         ("The New York Times reported that the commander had been under surveillance.", "The New York Times"),
+        (
+            '"Sixteen are dead," Arnolda Shiundu, a Kenyan Red Cross official, told a reporter.',
+            "Arnolda Shiundu, a Kenyan Red Cross official",
+        ),
+        ("Lena Ortiz, 46, said the bridge had collapsed.", "Lena Ortiz, 46"),
     ],
 )
 def test_find_cues_names_source(index: Index, text: str, source: str) -> None:
@@ -148,3 +153,17 @@ def test_seed_it_said_resolves_to_statement_source(passage_with) -> None:
 def test_seed_mentions_without_source(passage_with, doc: str, fragment: str, mention: str) -> None:
     m = mention_in(passage_with(doc, fragment), mention)
     assert m.attribution is None, f"{mention!r}: expected no attribution, got {m.attribution!r}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '"The roads are closed," an official, told The Anadolu Agency by phone.',
+        '"We are safe," told reporters.',
+    ],
+)
+def test_find_cues_listener_of_told_is_not_the_source(index: Index, text: str) -> None:
+    got = [s for s in sources(index, text) if s]
+    assert not any("Anadolu" in s or "reporters" in s for s in got), (
+        f"expected no listener as source, got {got!r}"
+    )

@@ -226,3 +226,29 @@ def test_candidates_person_named_by_apposition(
 ) -> None:
     got = _answer_values(make_corpus, tmp_path, APPOSITIONS, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+SPEAKERS = {
+    "a.txt": (
+        "Floods hit Riverton\n\n"
+        '"Sixteen bodies are in the morgue," Arnolda Shiundu, a Kenyan Red Cross official, told a reporter. '
+        "The Red Cross said 50 people had been rescued. "
+        "Kenya Red Cross secretary-general Abbas Gullet said the river was still rising. "
+        "Marta Lind, a city council official, said schools would close.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the people the sources name, not the organization itself, nor another body's official
+        ("Which Red Cross official was quoted?", {"Arnolda Shiundu", "Abbas Gullet"}),
+        ("Which city council official said schools would close?", {"Marta Lind"}),
+    ],
+)
+def test_candidates_speaker_of_a_named_organization(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, SPEAKERS, question))
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
