@@ -511,7 +511,7 @@ class _SourceGates(_Proximity):
 
     def source_ok(self, m: Mention) -> bool:
         """Is the mention attributed to the source the question names, if it names one?"""
-        if not self.q.according:
+        if not self.q.according or set(self.q.according) <= _generic_sources():
             return True
         if not m.attribution:
             return False
@@ -629,6 +629,11 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 
 
 PART_REACH = 3  # words before a number that a part marker may stand
+
+
+@cache
+def _generic_sources() -> frozenset[str]:
+    return frozenset(words("generic_sources"))
 
 
 @cache

@@ -256,7 +256,10 @@ def analyse(raw: str, index: Index) -> Question:
     # "who is the al-Shabab spokesman quoted on the attack": an office named before the verb is
     # what is asked; the verb only describes its holder
     role_first = role is not None and role in terms[: spoken_at or 0]
-    speaker = kind in ("person", "organization") and spoken_at is not None and not role_first
+    # "who do the authorities say masterminded it": the verb says whose account, not who spoke
+    speaker = (
+        kind in ("person", "organization") and spoken_at is not None and not role_first and not according
+    )
     speech = None
     speaker_entities: list[str] = []
     if speaker:

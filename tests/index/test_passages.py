@@ -184,3 +184,11 @@ def test_passages_capitalized_stop_word_before_number_is_not_a_name(
     assert not any(ch.isdigit() for name in names for ch in name), (
         f"expected no number in a name, got {names}"
     )
+
+
+def test_passages_sentence_initial_people_noun_is_not_a_place(make_corpus, tmp_path) -> None:
+    # Police is also a town in Poland; opening a sentence, it is the police
+    corpus = make_corpus({"a.txt": "Siege in Riverton\n\nPolice identified the gunman as Omar Haddad.\n"})
+    index = open_index(BuildOptions(corpus=corpus, config_dir=tmp_path, index_dir=tmp_path / "index"))
+    named = [(m.text, m.kind) for n in range(len(index)) for m in index.passage(n).mentions]
+    assert ("Police", "place") not in named, f"expected 'Police' not to be a place, got {named}"

@@ -252,3 +252,22 @@ def test_candidates_speaker_of_a_named_organization(
 ) -> None:
     got = set(_answer_values(make_corpus, tmp_path, SPEAKERS, question))
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+ACCOUNTS = {
+    "a.txt": (
+        "Siege in Riverton\n\n"
+        "Police identified a possible mastermind of the attack as Omar Haddad. Mr Haddad was a teacher. "
+        "A militant spokesman, Ali Rahim, said the group would strike again.\n"
+    ),
+    "b.txt": (
+        "Riverton siege ends\n\n"
+        "The government has named Tomas Brell, a senior commander, as the mastermind of the attack.\n"
+    ),
+}
+
+
+def test_candidates_generic_source_does_not_narrow_the_account(make_corpus, tmp_path) -> None:
+    question = "Who do the authorities say masterminded the attack?"
+    got = set(_answer_values(make_corpus, tmp_path, ACCOUNTS, question))
+    assert got == {"Omar Haddad", "Tomas Brell"}, f"{question!r}: expected both masterminds named, got {got}"
