@@ -117,6 +117,17 @@ class Counts:
         self._distinct: list[int] = []  # per passage: how many distinct terms (its postings)
         self._pending: tuple[list[int], list[int]] = ([], [])
 
+    @classmethod
+    def of_arrays(cls, vocab: list[str], terms: np.ndarray, tfs: np.ndarray, lengths: np.ndarray,
+                  distinct: np.ndarray) -> Counts:  # fmt: skip
+        """The counts `add` would have gathered, given as arrays: the terms in order of first use,
+        each passage's (term number, frequency) pairs in a row (`distinct` per passage) and lengths."""
+        counts = cls()
+        counts.ids = {term: n for n, term in enumerate(vocab)}
+        counts._terms, counts._tfs = [np.asarray(terms, dtype=np.int32)], [np.asarray(tfs, dtype=np.int32)]
+        counts._lengths, counts._distinct = np.asarray(lengths).tolist(), np.asarray(distinct).tolist()
+        return counts
+
     def add(self, doc: list[str]) -> None:
         # rank-bm25 divides by the corpus size and average length; an empty passage list
         # never reaches here (an empty corpus is refused earlier), but empty passages may.

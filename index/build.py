@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from index import bm25
 from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
+from index.entities import Entity
 from index.lexicon import load_lexicon
 from index.meta import ArticleInfo, Bm25Settings, IndexMeta
 from index.passages import Builder, capitalization, search_terms
@@ -273,6 +274,21 @@ class Assembly(Protocol):
 
     def passages(self, builder: Builder, corpus: _Corpus) -> None: ...
 
+    def columns(
+        self, builder: Builder, infos: list[ArticleInfo], options: BuildOptions, phases: dict[str, float]
+    ) -> Columns: ...
+
+
+@dataclass
+class Columns:
+    """What build() writes besides the metadata: the names typed, the postings, each article's
+    passage count and the writer holding the passages' columns."""
+
+    entities: list[Entity]
+    postings: bm25.Postings
+    per_article: dict[str, int]
+    writer: Writer
+
 
 class FullAssembly:
     """Every article read, counted and put through spaCy."""
@@ -290,6 +306,26 @@ class FullAssembly:
 
     def passages(self, builder: Builder, corpus: _Corpus) -> None:
         builder.add_articles(corpus, _workers(corpus.chars))
+
+    def columns(
+        self, builder: Builder, infos: list[ArticleInfo], options: BuildOptions, phases: dict[str, float]
+    ) -> Columns:
+        """Names typed across the corpus ("names"), then each article's passages settled, written
+        and their search terms counted ("columns")."""
+        started = time.perf_counter()
+        entities, settled = builder.finish()
+        phases["names"] = time.perf_counter() - started
+        counts = bm25.Counts()
+        writer = Writer({a.doc_id: n for n, a in enumerate(infos)})
+        per_article: Counter[str] = Counter()
+        for passages in settled:
+            for p in passages:
+                counts.add(search_terms(p["terms"], p["stops"]))
+                per_article[p["doc_id"]] += 1
+            writer.add(passages)
+        postings = counts.postings(options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta)
+        phases["columns"] = time.perf_counter() - started - phases["names"]
+        return Columns(entities, postings, per_article, writer)
 
 
 def build(
@@ -350,18 +386,8 @@ def build(
     phases["read"] = time.perf_counter() - started - sum(phases.values())
     assembly.passages(builder, corpus)
     phases["passages"] = time.perf_counter() - started - sum(phases.values())
-    entities, settled = builder.finish()
-    phases["names"] = time.perf_counter() - started - sum(phases.values())
-    counts = bm25.Counts()
-    writer = Writer({a.doc_id: n for n, a in enumerate(infos)})
-    per_article: Counter[str] = Counter()
-    for passages in settled:
-        for p in passages:
-            counts.add(search_terms(p["terms"], p["stops"]))
-            per_article[p["doc_id"]] += 1
-        writer.add(passages)
-    postings = counts.postings(options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta)
-    phases["columns"] = time.perf_counter() - started - sum(phases.values())
+    written = assembly.columns(builder, infos, options, phases)
+    writer, per_article = written.writer, written.per_article
     meta = IndexMeta(
         fingerprint=stamp,
         stat_signature=quick or stat_signature(options, files),
@@ -372,8 +398,8 @@ def build(
             variant=options.bm25_variant, k1=options.bm25_k1, b=options.bm25_b, delta=options.bm25_delta
         ),
         reference_date=reference.isoformat() if reference else None,
-        articles=[a.model_copy(update={"passages": per_article[a.doc_id]}) for a in infos],
-        entities=[e.model_dump() for e in entities],
+        articles=[a.model_copy(update={"passages": per_article.get(a.doc_id, 0)}) for a in infos],
+        entities=[e.model_dump() for e in written.entities],
         lemmas=lemmas,
         norms=norms,
         stops=sorted(STOP_WORDS),
@@ -381,7 +407,7 @@ def build(
         exclusive=exclusive,
         folded_titles={a.doc_id: fold(a.title) for a in infos},
     )
-    writer.save(options.index_file, meta, postings)
+    writer.save(options.index_file, meta, written.postings)
     phases["save"] = time.perf_counter() - started - sum(phases.values())
     log.info(
         "Indexed %d passages from %d articles in %.1f s (%s) -> %s",

@@ -25,20 +25,34 @@ from __future__ import annotations
 
 import logging
 import pickle
-import tempfile
 import threading
-from collections import Counter
+import time
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from index import bm25
 from index.articles import Article, SourceInfo
-from index.build import BuildOptions, FullAssembly, _Corpus, _info, build, fingerprint, stat_signature
-from index.entities import Occurrence
-from index.passages import Builder, capitalization
-from index.store import Index, IndexFileError
+from index.bm25 import Postings
+from index.build import (
+    BuildOptions,
+    Columns,
+    FullAssembly,
+    _Corpus,
+    _info,
+    build,
+    fingerprint,
+    stat_signature,
+)  # fmt: skip
+from index.entities import Entity, Evidence
+from index.meta import ArticleInfo
+from index.passages import Builder, _settle, capitalization, search_terms
+from index.store import Encoded, Index, IndexFileError, Writer, encode
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -64,18 +78,95 @@ class _Watched(Counter):
         return self.counts[key]
 
 
+# What a name mention's entity id is while an article's passages are settled: the name key behind
+# this mark, so the cached columns hold it instead of the id ("E12"), which the names of every
+# article decide (one new name early in the corpus renumbers all that follow). The id replaces the
+# mark when the columns are written. No text holds a NUL.
+_MARK = "\x00entity:"
+
+
+@dataclass
+class _Terms:
+    """One article's search-term counts, as bm25.Counts keeps them: the article's terms in order of
+    first use (as numbers in the assembly's string universe), each passage's (term, frequency)
+    pairs in a row, and each passage's length and number of distinct terms."""
+
+    vocab: np.ndarray
+    terms: np.ndarray
+    tfs: np.ndarray
+    lengths: np.ndarray
+    distinct: np.ndarray
+
+
 @dataclass
 class _Part:
     """What one article contributed to the last build, and what it rested on."""
 
     article: Article
+    info: ArticleInfo
     capitalized: Counter[str]
     lowercase: Counter[str]
     built: bool = False
     reference: date | None = None  # what its relative dates resolved against
     passages: bytes = b""  # pickled, as Builder keeps them for finish()
-    occurrences: list[Occurrence] = field(default_factory=list)
+    evidence: Evidence = field(default_factory=Evidence)  # its name occurrences, gathered
     consulted: dict[str, int] = field(default_factory=dict)  # word -> _sign of its counts then
+    terms: _Terms | None = None
+    # Its passages settled (names typed, places) and encoded, entity ids as marks; which kind
+    # each name key it settled with had then (None: no entity); its strings in the universe.
+    encoded: Encoded | None = None
+    settled_kinds: dict[str, str | None] = field(default_factory=dict)
+    strings: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+
+
+class _Universe:
+    """Every string the cached columns and terms use, numbered once for the assembly's life, so
+    joining articles' tables is array work (a string of a removed article keeps its number)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.strings: list[str] = []
+
+    def of(self, strings: list[str]) -> np.ndarray:
+        ids, known = self.ids, self.strings
+        found = []
+        for text in strings:
+            n = ids.get(text)
+            if n is None:
+                n = ids[text] = len(known)
+                known.append(text)
+            found.append(n)
+        return np.array(found, dtype=np.int32)
+
+
+def _first_use(numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct numbers (< size) in order of first appearance, and each number's rank in that
+    order (-1 for those absent): how a table numbered in order of first use numbers them."""
+    distinct, first = np.unique(numbers, return_index=True)
+    order = distinct[np.argsort(first)]
+    rank = np.full(size, -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return order, rank
+
+
+def _merge(total: Evidence, more: Evidence) -> None:
+    """Add one article's gathered evidence to the corpus's, as adding its occurrences one by one
+    after the earlier articles' would (votes are whole or half: their sums are exact in any order)."""
+    first_text, votes, surfaces, types = total.first_text, total.votes, total.surfaces, total.types
+    for key, text in more.first_text.items():
+        if key not in first_text:
+            first_text[key] = text
+            votes[key] = defaultdict(float)
+            surfaces[key] = Counter()
+            types[key] = set()
+        into = votes[key]
+        for kind, weight in more.votes[key].items():
+            into[kind] += weight
+        surfaces[key].update(more.surfaces[key])
+        types[key] |= more.types[key]
+    for pair in more.aliases:
+        total.aliases[pair] = None
+    total.inside += more.inside
 
 
 @dataclass
@@ -114,17 +205,29 @@ class IncrementalAssembly:
     """The `assembly` for index/build.py that reuses unchanged articles' parts; see the module docstring."""
 
     def __init__(self) -> None:
-        self.parts: dict[str, _Part] = {}
         self.files: dict[str, _Read] = {}
         self.rebuilt: list[str] = []  # the doc_ids the last build put through spaCy
+        self.resettled: list[str] = []  # the doc_ids whose passages the last build settled again
         self._pipeline: tuple[Language, str] | None = None
         self._model: str | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        """Forget every part (another pipeline built them, or a build failed midway)."""
+        self.parts: dict[str, _Part] = {}
         self._dates: dict[Any, Any] = {}  # the builder's memo of parsed dates, shared by every part
+        # The corpus's capitalization counts, kept up to date by each article's counts in and out.
+        self._lowercase: Counter[str] = Counter()
+        self._capitalized: Counter[str] = Counter()
+        self._flipped: set[str] = set()  # words whose counts went the other way since the last passages
+        self._kinds: dict[str, str] = {}  # name key -> its entity's kind at the last build
+        self._universe = _Universe()
+        self._marks: dict[int, str] = {}  # universe number of a mark -> its name key
 
     def pipeline(self, model: str) -> tuple[Language, str]:
         if self._pipeline is None or self._model != model:
             self._pipeline, self._model = FullAssembly().pipeline(model), model
-            self.parts.clear()  # built with another pipeline: not reusable
+            self._reset()  # built with another pipeline: not reusable
         return self._pipeline
 
     def corpus(self, files: list[Path], sources: dict, parse_stamp: Callable[[str], date | None]) -> _Corpus:
@@ -134,7 +237,21 @@ class IncrementalAssembly:
         return _CachedCorpus(files, sources, parse_stamp, self.files)
 
     def count_capitalization(self, builder: Builder, corpus: _Corpus) -> None:
-        """What _Corpus.read_all does (serially), with each unchanged article's counts reused."""
+        """What _Corpus.read_all does (serially), from each unchanged article's kept counts: the
+        corpus's counts change by the counts of the articles that came, went or changed."""
+        signs: dict[str, int] = {}  # the words whose counts change, with their sign before
+
+        def count(part: _Part, by: int) -> None:
+            for total, counts in ((self._lowercase, part.lowercase), (self._capitalized, part.capitalized)):
+                for word, n in counts.items():
+                    if word not in signs:
+                        signs[word] = _sign(self._capitalized[word], self._lowercase[word])
+                    left = total[word] + by * n
+                    if left:
+                        total[word] = left
+                    else:
+                        del total[word]
+
         present: set[str] = set()
         for path in corpus.files:
             article = corpus._read(path)
@@ -143,33 +260,37 @@ class IncrementalAssembly:
             present.add(article.doc_id)
             part = self.parts.get(article.doc_id)
             if part is None or part.article is not article:  # new, or its file changed
+                if part is not None:
+                    count(part, -1)
                 lowercase, capitalized = capitalization(article)
-                part = self.parts[article.doc_id] = _Part(article, capitalized, lowercase)
+                part = self.parts[article.doc_id] = _Part(article, _info(article), capitalized, lowercase)
+                count(part, 1)
             corpus._kept.append(article)
-            corpus._add(builder, _info(article), len(article.text), part.lowercase, part.capitalized, None)
+            corpus.infos.append(part.info)
+            corpus.chars += len(article.text)
         for doc_id in [d for d in self.parts if d not in present]:
-            del self.parts[doc_id]
+            count(self.parts.pop(doc_id), -1)
+        self._flipped |= {w for w, s in signs.items() if _sign(self._capitalized[w], self._lowercase[w]) != s}
+        builder.lowercase, builder.capitalized_inside = self._lowercase, self._capitalized
 
     def passages(self, builder: Builder, corpus: _Corpus) -> None:
-        if builder._kept is None:
-            builder._kept = tempfile.TemporaryFile(prefix="crosscheck-passages-")  # noqa: SIM115 (finish closes it)
+        """Articles new, changed or resting on counts that went the other way through spaCy; the
+        corpus's name evidence gathered from every article's."""
         self.rebuilt = []
         for n in range(len(corpus)):
             part = self.parts[corpus.infos[n].doc_id]
             if self._stale(part, builder):
                 self._build(part, builder)
                 self.rebuilt.append(part.article.doc_id)
-            # What Builder._keep does with a fresh article's passages, from the kept copy.
-            for occurrence in part.occurrences:
-                builder.evidence.add(occurrence)
-            builder._kept.write(part.passages)
-            builder.articles_kept += 1
+        self._flipped = set()
+        builder.evidence = Evidence()
+        for info in corpus.infos:
+            _merge(builder.evidence, self.parts[info.doc_id].evidence)
 
     def _stale(self, part: _Part, builder: Builder) -> bool:
         if not part.built or (part.article.published is None and part.reference != builder.reference_date):
             return True
-        capitalized, lowercase = builder.capitalized_inside, builder.lowercase
-        return any(_sign(capitalized[w], lowercase[w]) != s for w, s in part.consulted.items())
+        return any(word in part.consulted for word in self._flipped)
 
     def _build(self, part: _Part, builder: Builder) -> None:
         read: set[str] = set()
@@ -178,12 +299,93 @@ class IncrementalAssembly:
             capitalized_inside=_Watched(builder.capitalized_inside, read),
             lowercase=_Watched(builder.lowercase, read),
         )  # fmt: skip
-        passages, part.occurrences = watching._article(part.article)
+        passages, occurrences = watching._article(part.article)
         part.passages = pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL)
+        part.evidence = Evidence()
+        for occurrence in occurrences:
+            part.evidence.add(occurrence)
+        counts = bm25.Counts()
+        for p in passages:
+            counts.add(search_terms(p["terms"], p["stops"]))
+        counts._flush()
+        part.terms = _Terms(
+            self._universe.of(list(counts.ids)), np.concatenate(counts._terms), np.concatenate(counts._tfs),
+            np.array(counts._lengths, dtype=np.int32), np.array(counts._distinct, dtype=np.int32),
+        )  # fmt: skip
         part.reference = part.article.published or builder.reference_date
         capitalized, lowercase = builder.capitalized_inside, builder.lowercase
         part.consulted = {w: _sign(capitalized[w], lowercase[w]) for w in read}
+        part.encoded = None  # settled again by columns()
         part.built = True
+
+    def columns(
+        self, builder: Builder, infos: list[ArticleInfo], options: BuildOptions, phases: dict[str, float]
+    ) -> Columns:
+        """What FullAssembly.columns writes, from each article's kept columns and term counts: only
+        articles built again, or whose names' kinds changed, are settled again; the string table,
+        the article numbers and the postings are array work over the kept parts."""
+        started = time.perf_counter()
+        found, entity_of_key = builder.resolve()
+        by_id = {e.id: e for e in found}
+        kinds = {key: by_id[entity].kind for key, entity in entity_of_key.items()}
+        changed = {key for key in kinds.keys() | self._kinds.keys() if kinds.get(key) != self._kinds.get(key)}
+        phases["names"] = time.perf_counter() - started
+        parts = [self.parts[info.doc_id] for info in infos]
+        self.resettled = []
+        for part in parts:
+            if part.encoded is None or any(key in changed for key in part.settled_kinds):
+                self._settle(part, entity_of_key, by_id, kinds)
+                self.resettled.append(part.info.doc_id)
+        self._kinds = kinds
+        universe = self._universe
+        universe.of(sorted(by_id))  # every entity id a mark may stand for
+        instead = np.arange(len(universe.strings), dtype=np.int64)
+        for number, key in self._marks.items():
+            entity = entity_of_key.get(key)
+            if entity is not None:  # (a key no longer named belongs to no kept part: see `changed`)
+                instead[number] = universe.ids[entity]
+        strings = instead[np.concatenate([part.strings for part in parts])]
+        order, rank = _first_use(strings, len(universe.strings))
+        writer = Writer({}, [universe.strings[n] for n in order.tolist()])
+        remaps = np.split(rank[strings], np.cumsum([len(part.strings) for part in parts])[:-1])
+        for n, (part, remap) in enumerate(zip(parts, remaps, strict=True)):
+            assert part.encoded is not None
+            writer.add_encoded(part.encoded, n, remap)
+        postings = self._postings(parts, options)
+        phases["columns"] = time.perf_counter() - started - phases["names"]
+        per_article = {part.info.doc_id: part.encoded.passages for part in parts if part.encoded is not None}
+        return Columns(found, postings, per_article, writer)
+
+    def _settle(self, part: _Part, entity_of_key: dict[str, str], by_id: dict[str, Entity],
+                kinds: dict[str, str]) -> None:  # fmt: skip
+        """Settle an article's passages as Builder.finish does, with marks for entity ids, and
+        keep them encoded with the kinds they were settled with."""
+        passages = pickle.loads(part.passages)
+        keys = {m["name_key"] for p in passages for m in p["mentions"] if m.get("name_key") is not None}
+        marks = {key: _MARK + key for key in keys if key in entity_of_key}
+        _settle(passages, marks, {mark: by_id[entity_of_key[key]] for key, mark in marks.items()})
+        part.settled_kinds = {key: kinds.get(key) for key in keys}
+        part.encoded = encode(passages)
+        part.strings = self._universe.of(part.encoded.strings)
+        for key, mark in marks.items():
+            number = self._universe.ids.get(mark)
+            if number is not None:
+                self._marks[number] = key
+
+    def _postings(self, parts: list[_Part], options: BuildOptions) -> Postings:
+        """The postings bm25.Counts makes of every passage's search terms, from the kept counts."""
+        terms = [part.terms for part in parts if part.terms is not None]
+        vocab = np.concatenate([t.vocab for t in terms]).astype(np.int64)
+        order, rank = _first_use(vocab, len(self._universe.strings))
+        # Each article's term numbers point into its own vocabulary, which sits in `vocab` at an offset.
+        starts = np.repeat(np.cumsum([0, *[len(t.vocab) for t in terms[:-1]]]), [len(t.terms) for t in terms])
+        numbers = rank[vocab[np.concatenate([t.terms for t in terms]).astype(np.int64) + starts]]
+        counts = bm25.Counts.of_arrays(
+            [self._universe.strings[n] for n in order.tolist()], numbers,
+            np.concatenate([t.tfs for t in terms]), np.concatenate([t.lengths for t in terms]),
+            np.concatenate([t.distinct for t in terms]),
+        )  # fmt: skip
+        return counts.postings(options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta)
 
 
 _assemblies: dict[Path, IncrementalAssembly] = {}

@@ -653,9 +653,14 @@ class Builder:
     def finish(self) -> tuple[list[entities.Entity], Iterator[list[dict]]]:
         """Type every name across the corpus; then each article's passages, in order, with their
         names typed and places and context settled (read back one article at a time)."""
+        found, entity_of_key = self.resolve()
+        return found, self._finished(entity_of_key, {e.id: e for e in found})
+
+    def resolve(self) -> tuple[list[entities.Entity], dict[str, str]]:
+        """Type every name across the corpus: the entities, and the entity id of each name key."""
         found, entity_of_key = entities.resolve_evidence(self.evidence)
         self._add_surnames(found)
-        return found, self._finished(entity_of_key, {e.id: e for e in found})
+        return found, entity_of_key
 
     def _finished(
         self, entity_of_key: dict[str, str], by_id: dict[str, entities.Entity]

@@ -320,6 +320,41 @@ def _compact_columns(cols: dict[str, list[Any]], texts: list[bytes]) -> dict[str
     return arrays
 
 
+# The columns holding string ids (-1 for none).
+STRING_COLUMNS = (
+    "p_context_place", "tok_term", *(f"m_{f}" for f in MENTION_STRINGS), "pl_entity", "src_text", "src_verb",
+)  # fmt: skip
+
+
+@dataclass
+class Encoded:
+    """Some passages (one article's) as the index's columns, with string ids into their own
+    `strings` (numbered in order of first use, as a Writer's table is) and no article number:
+    what a Writer needs to add them again without looking at a passage (`Writer.add_encoded`)."""
+
+    columns: dict[str, np.ndarray]  # every column but p_doc
+    strings: list[str]
+    text: bytes
+    passages: int
+
+
+class _AnyDoc(dict):
+    """Article number 0 for every doc_id: encoded passages get theirs when added."""
+
+    def __missing__(self, key: str) -> int:
+        return 0
+
+
+def encode(passages: Iterable[Passage | Mapping[str, Any]]) -> Encoded:
+    """Passages as columns with string ids of their own; see Encoded."""
+    strings = StringTable()
+    cols, texts = _empty_columns()
+    _append_columns(passages, _AnyDoc(), strings, cols, texts)
+    del cols["p_doc"]
+    return Encoded({name: compact(values) for name, values in cols.items()}, list(strings.ids),
+                   b"".join(texts), len(texts))  # fmt: skip
+
+
 # Passages a Writer keeps in memory before it writes their columns to a part file.
 PART_PASSAGES = 20_000
 
@@ -332,9 +367,13 @@ class Writer:
     string table and the postings, never every passage.
     """
 
-    def __init__(self, doc_numbers: Mapping[str, int]) -> None:
+    def __init__(self, doc_numbers: Mapping[str, int], strings: Iterable[str] = ()) -> None:
+        """`strings` starts the string table (what `add_encoded` remaps to); `add` extends it."""
         self.doc_numbers = doc_numbers
         self.strings = StringTable()
+        self.strings.ids = {s: n for n, s in enumerate(strings)}
+        # Encoded articles waiting for the part: (columns, article number, local -> table string id).
+        self._encoded: list[tuple[Encoded, int, np.ndarray]] = []
         self._folder = tempfile.TemporaryDirectory(prefix="crosscheck-parts-")
         # The pending passages' columns as plain lists, made arrays once per part: per article,
         # the ~40 small arrays cost more than filling the lists (3 s of a 100k build).
@@ -345,6 +384,8 @@ class Writer:
 
     def add(self, passages: Iterable[Passage | Mapping[str, Any]]) -> None:
         """Add passages, in index order."""
+        if self._encoded:
+            raise ValueError("a Writer takes passages (add) or encoded passages (add_encoded), not both")
         before = len(self._texts)
         _append_columns(passages, self.doc_numbers, self.strings, self._pending, self._texts)
         n = len(self._texts) - before
@@ -353,12 +394,49 @@ class Writer:
         if self._pending_passages >= PART_PASSAGES:
             self._flush()
 
+    def add_encoded(self, encoded: Encoded, doc_number: int, remap: np.ndarray) -> None:
+        """Add encoded passages (see `encode`), in index order, as passages of article `doc_number`;
+        `remap[k]` is the id in this writer's string table of their string k. The columns come out
+        as `add` would write them; a writer takes passages one way or the other, not both."""
+        if self._texts:
+            raise ValueError("a Writer takes passages (add) or encoded passages (add_encoded), not both")
+        self._encoded.append((encoded, doc_number, remap))
+        self._pending_passages += encoded.passages
+        self.passages += encoded.passages
+        if self._pending_passages >= PART_PASSAGES:
+            self._flush()
+
+    def _encoded_columns(self) -> dict[str, np.ndarray]:
+        """The waiting encoded articles' columns, joined and with table string ids: per column a
+        few whole-array operations, whatever the number of articles."""
+        encoded = self._encoded
+        arrays: dict[str, np.ndarray] = {
+            "p_doc": compact(np.repeat([n for _, n, _ in encoded], [e.passages for e, _, _ in encoded]))
+        }
+        remaps = np.concatenate([remap for _, _, remap in encoded]).astype(np.int64)
+        starts = np.cumsum([0] + [len(remap) for _, _, remap in encoded[:-1]])
+        for name in encoded[0][0].columns:
+            pieces = [e.columns[name] for e, _, _ in encoded]
+            joined = np.concatenate(pieces).astype(np.int64)
+            if name in STRING_COLUMNS:  # each article's own ids, moved to its slice of `remaps`
+                local = joined + np.repeat(starts, [len(piece) for piece in pieces])
+                found = remaps[np.maximum(local, 0)] if len(remaps) else local
+                joined = np.where(joined < 0, -1, found)
+            arrays[name] = compact(joined)
+        arrays["text"] = np.frombuffer(b"".join(e.text for e, _, _ in encoded), dtype=np.uint8)
+        return arrays
+
     def _flush(self) -> None:
-        if not self._texts:
+        if self._encoded:
+            columns = self._encoded_columns()
+            self._encoded = []
+        elif self._texts:
+            columns = _compact_columns(self._pending, self._texts)
+        else:
             return
         part: dict[str, tuple[Path, np.dtype, int]] = {}
         k = len(self._parts)
-        for name, array in _compact_columns(self._pending, self._texts).items():
+        for name, array in columns.items():
             file = Path(self._folder.name) / f"{k}-{name}.bin"
             array.tofile(file)
             part[name] = (file, array.dtype, len(array))

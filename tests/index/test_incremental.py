@@ -110,3 +110,73 @@ def test_incremental_rebuild_equals_a_full_build(
     assert answers(corpus, tmp_path / "inc") == answers(corpus, tmp_path / "full"), (
         "expected every question answered the same after the incremental rebuild as after a full one"
     )
+
+
+# "Hamas" is typed "other" in the seed coverage; this article calls it a militia twice, so it
+# becomes an org, and every article naming it must be settled again (mentions carry the kind).
+RETYPING_ARTICLE = (
+    "Militia leaders meet in Doha\n\n"
+    "Hamas militia leaders met mediators on Monday, officials said.\n\n"
+    "The Hamas militia said the talks would continue, and the Hamas militia named no date.\n"
+)
+
+
+def entity_kinds(index_file: Path) -> dict[str, str]:
+    _, arrays = _open(index_file)
+    records = bytes(arrays["entities_json"]).decode()
+    ptr = arrays["entities_json_ptr"].tolist()
+    found = [json.loads(records[ptr[n] : ptr[n + 1]]) for n in range(len(ptr) - 1)]
+    return {key: e["kind"] for e in found for key in e["keys"]}
+
+
+@pytest.mark.parametrize("text", [TEXT_ARTICLE, DATED_ARTICLE], ids=["undated", "dated later"])
+def test_incremental_add_then_remove_equals_the_original(corpus: Path, tmp_path: Path, text: str) -> None:
+    inc = options(corpus, tmp_path / "inc")
+    assembly = IncrementalAssembly()
+    build(inc, article_files(corpus), assembly=assembly)
+    original = options(corpus, tmp_path / "original")
+    build(original, article_files(corpus))
+    added = corpus / "900_new.txt"
+    added.write_text(text, encoding="utf-8")
+    build(inc, article_files(corpus), assembly=assembly)
+    added.unlink()
+    build(inc, article_files(corpus), assembly=assembly)
+    assert_same_index(inc.index_file, original.index_file)
+
+
+def test_incremental_retyped_name_resettles_the_articles_naming_it(tmp_path: Path) -> None:
+    corpus = seed_copy(tmp_path / "corpus")
+    inc = options(corpus, tmp_path / "inc")
+    assembly = IncrementalAssembly()
+    build(inc, article_files(corpus), assembly=assembly)
+    before = entity_kinds(inc.index_file)
+    (corpus / "900_retyping.txt").write_text(RETYPING_ARTICLE, encoding="utf-8")
+    files = article_files(corpus)
+    build(inc, files, assembly=assembly)
+    after = entity_kinds(inc.index_file)
+    assert (before.get("hamas"), after.get("hamas")) == ("other", "org"), (
+        f"expected the added article to retype hamas from other to org, got {before.get('hamas')} -> "
+        f"{after.get('hamas')}"
+    )
+    naming = {p.stem for p in files if "hamas" in p.read_text(encoding="utf-8").lower()}
+    assert naming - {"900_retyping"} <= set(assembly.resettled), (
+        f"expected every article naming hamas ({sorted(naming)}) settled again, got {assembly.resettled}"
+    )
+    assert assembly.rebuilt == ["900_retyping"], (
+        f"expected only the new article through spaCy, got {assembly.rebuilt}"
+    )
+    full = options(corpus, tmp_path / "full")
+    build(full, files)
+    assert_same_index(inc.index_file, full.index_file)
+
+
+def test_incremental_unchanged_names_settle_nothing_again(corpus: Path, tmp_path: Path) -> None:
+    inc = options(corpus, tmp_path / "inc")
+    assembly = IncrementalAssembly()
+    build(inc, article_files(corpus), assembly=assembly)
+    assert len(assembly.resettled) == len(article_files(corpus)), "expected the first build to settle all"
+    build(inc, article_files(corpus), assembly=assembly)
+    assert (assembly.rebuilt, assembly.resettled) == ([], []), (
+        f"expected nothing rebuilt or settled again when nothing changed, got {assembly.rebuilt}, "
+        f"{assembly.resettled}"
+    )
