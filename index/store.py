@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, get_args, overload
 
 import numpy as np
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from index.bm25 import Postings
 from index.entities import Entity
@@ -60,11 +60,27 @@ MENTION_KINDS: tuple[str, ...] = get_args(MentionKind)
 MENTION_INTS = ("start", "end", "tok", "tok_end", "depth")
 MENTION_FLAGS = ("quoted", "locative")
 MENTION_STRINGS = ("text", "value", "qualifier", "precision", "attribution", "said_with", "place", "of")
+MENTION_FIELDS: tuple[str, ...] = tuple(Mention.model_fields)
 # A save's temporary file lives for the seconds the write takes; one older than this was left by a
 # process killed while saving, and nothing will ever rename it.
 STALE_TMP_SECONDS = 15 * 60
 
 log = logging.getLogger(__name__)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _trusted(cls: type[M], fields: dict[str, Any]) -> M:
+    """A model of values read back from the index, every field given in the model's order: what
+    pydantic's `model_construct` makes, without its per-field alias and default lookups (which
+    were a third of assembling a passage, and answering assembles thousands)."""
+    made = cls.__new__(cls)
+    object.__setattr__(made, "__dict__", fields)
+    object.__setattr__(made, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(made, "__pydantic_extra__", None)
+    object.__setattr__(made, "__pydantic_private__", None)
+    return made
 
 
 class IndexFileError(Exception):
@@ -693,16 +709,19 @@ class Index:
         m_lo, m_hi = self._slice("m", i)
         pl_lo, pl_hi = self._slice("pl", i)
         s_lo, s_hi = self._slice("src", i)
-        m = {name: a[f"m_{name}"][m_lo:m_hi].tolist() for name in ("kind", *MENTION_INTS, *MENTION_FLAGS,
-                                                                 *MENTION_STRINGS)}  # fmt: skip
-        mentions = []
-        for k in range(m_hi - m_lo):
-            fields: dict[str, Any] = {f: m[f][k] for f in MENTION_INTS}
-            fields.update({f: bool(m[f][k]) for f in MENTION_FLAGS})
-            fields.update({f: string(m[f][k]) for f in MENTION_STRINGS})
-            mentions.append(Mention.model_construct(kind=MENTION_KINDS[m["kind"][k]], **fields))
+        mentions: list[Mention] = []
+        if m_hi > m_lo:
+            # Each field's values for all the passage's mentions, in Mention's field order.
+            column = {f: a[f"m_{f}"][m_lo:m_hi].tolist() for f in ("kind", *MENTION_INTS, *MENTION_FLAGS,
+                                                                    *MENTION_STRINGS)}  # fmt: skip
+            values: dict[str, list[Any]] = {"kind": [MENTION_KINDS[k] for k in column["kind"]]}
+            values |= {f: column[f] for f in MENTION_INTS}
+            values |= {f: [bool(v) for v in column[f]] for f in MENTION_FLAGS}
+            values |= {f: [string(v) for v in column[f]] for f in MENTION_STRINGS}
+            rows = zip(*(values[f] for f in MENTION_FIELDS), strict=True)
+            mentions = [_trusted(Mention, dict(zip(MENTION_FIELDS, row, strict=True))) for row in rows]
         places = [
-            PlaceRef.model_construct(tok=tok, entity=string(entity), depth=depth)
+            _trusted(PlaceRef, {"tok": tok, "entity": string(entity), "depth": depth})
             for tok, entity, depth in zip(
                 a["pl_tok"][pl_lo:pl_hi].tolist(),
                 a["pl_entity"][pl_lo:pl_hi].tolist(),
@@ -711,20 +730,25 @@ class Index:
             )
         ]
         sources = [
-            SourceRef.model_construct(tok=tok, start=start, end=end, text=string(text), verb=string(verb))
+            _trusted(
+                SourceRef,
+                {"tok": tok, "start": start, "end": end, "text": string(text), "verb": string(verb)},
+            )
             for tok, start, end, text, verb in zip(
                 *(a[f"src_{f}"][s_lo:s_hi].tolist() for f in ("tok", "start", "end", "text", "verb")),
                 strict=True,
             )
         ]
-        return Passage.model_construct(
-            doc_id=self._doc_ids[int(a["p_doc"][i])], i=int(a["p_i"][i]), para=int(a["p_para"][i]),
-            start=int(a["p_start"][i]), end=int(a["p_end"][i]), text=a["text"][lo:hi].tobytes().decode(),
-            heading=bool(a["p_heading"][i]), terms=[string(t) for t in a["tok_term"][t_lo:t_hi].tolist()],
-            stops=[bool(s) for s in a["tok_stop"][t_lo:t_hi].tolist()], pos=a["tok_pos"][t_lo:t_hi].tolist(),
-            depth=a["tok_depth"][t_lo:t_hi].tolist(), mentions=mentions, places=places,
-            context_place=string(int(a["p_context_place"][i])), sources=sources,
-        )  # fmt: skip
+        return _trusted(Passage, {
+            "doc_id": self._doc_ids[int(a["p_doc"][i])], "i": int(a["p_i"][i]),
+            "para": int(a["p_para"][i]), "start": int(a["p_start"][i]), "end": int(a["p_end"][i]),
+            "text": a["text"][lo:hi].tobytes().decode(), "heading": bool(a["p_heading"][i]),
+            "terms": [string(t) for t in a["tok_term"][t_lo:t_hi].tolist()],
+            "stops": [bool(s) for s in a["tok_stop"][t_lo:t_hi].tolist()],
+            "pos": a["tok_pos"][t_lo:t_hi].tolist(), "depth": a["tok_depth"][t_lo:t_hi].tolist(),
+            "mentions": mentions, "places": places, "context_place": string(int(a["p_context_place"][i])),
+            "sources": sources,
+        })  # fmt: skip
 
     @cached_property
     def articles(self) -> dict[str, ArticleInfo]:

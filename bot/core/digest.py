@@ -37,8 +37,8 @@ from pydantic import BaseModel, Field, ValidationError
 import bot.core.claims as claims
 from bot.core.extract import Candidate, candidates
 from bot.core.models import Claim, Source
-from bot.core.question import analyse
-from bot.core.retrieve import retrieve
+from bot.core.question import Question, analyse
+from bot.core.retrieve import Hit, query_terms, retrieve
 from index.entities import Entity
 from index.lexicon import synonyms
 from index.passages import Mention, Passage
@@ -249,18 +249,19 @@ def compute(engine: Engine, config: DigestConfig) -> Digest:
     index = engine.index
     asked, possible = probes(index, config)
     gate = _Gate(index, config)
-    kinds = _MentionKinds(index)
+    asking = _Asking(gate, _MentionKinds(index), _Anchors(index, gate), _Searches(index))
     disagreeing: list[_Finding] = []
     agreeing: list[_Finding] = []
     for probe in asked:
-        shown = _ask(probe, index, gate, kinds)
+        shown = _ask(probe, index, asking)
         pairs = frozenset((c.value, s.doc_id, s.sentence) for c in shown for s in c.sources)
         if len({doc for _, doc, _ in pairs}) < MIN_ARTICLES:
             continue
         place = index.entities[probe.place]
         finding = _Finding(probe, shown, pairs, _depth(place, index), place.gazetteer)
         (disagreeing if len(shown) > 1 else agreeing).append(finding)
-    listed = [_disagreement(f, index, config) for f in _distinct(disagreeing)]
+    words = _SentenceTerms(index)
+    listed = [_disagreement(f, index, config, words) for f in _distinct(disagreeing)]
     listed.sort(key=lambda d: (-d.articles, -len(d.values), d.kind, d.place))
     # A fact listed as disagreeing is not also counted as agreed through a vaguer question.
     agreed = [f for f in _distinct(agreeing) if not any(_same_fact(f, d) for d in disagreeing)]
@@ -277,16 +278,32 @@ def compute(engine: Engine, config: DigestConfig) -> Digest:
     )  # fmt: skip
 
 
-def _ask(probe: _Probe, index: Index, gate: _Gate, kinds: _MentionKinds) -> list[Claim]:
+@dataclass(frozen=True)
+class _Asking:
+    """What every probe of one digest shares: the gate, and what is read once for all probes."""
+
+    gate: _Gate
+    kinds: _MentionKinds
+    anchors: _Anchors
+    searches: _Searches
+
+
+def _ask(probe: _Probe, index: Index, asking: _Asking) -> list[Claim]:
     """The answering core's claims for a probe, from the candidates the digest's stricter gates pass."""
     q = analyse(probe.question, index)
     if q.kind != probe.kind or q.unknown or q.missing:
         return []  # the coverage lacks a word of it: nothing to compare
-    hits = retrieve(q, index)
-    # A passage holding no mention of a kind the question accepts gives no candidate; the best
-    # hit stays, since every candidate's relevance is measured against its score.
+    gate, kinds, anchors = asking.gate, asking.kinds, asking.anchors
+    hits = asking.searches.hits(q)
+    # A passage holding no mention of a kind the question accepts gives no candidate, nor one whose
+    # candidates could only be tied to places the gate refuses; the best hit stays, since every
+    # candidate's relevance is measured against its score.
     if not q.speaker:  # a speaker is found in a sentence's attributions, not its mentions
-        hits = hits[:1] + [h for h in hits[1:] if kinds.holds(h.passage, q.accept)]
+        hits = hits[:1] + [
+            h
+            for h in hits[1:]
+            if kinds.holds(h.passage, q.accept) and anchors.may_pass(probe.place, h.passage)
+        ]
     found = [c for c in candidates(q, index, hits) if gate.passes(probe, c)]
     shown = claims.claims(q, found, index)
     if probe.kind == "date":
@@ -294,6 +311,41 @@ def _ask(probe: _Probe, index: Index, gate: _Gate, kinds: _MentionKinds) -> list
         # passing; only days can disagree about a day.
         shown = [c for c in shown if len(c.value) == 10]
     return shown
+
+
+class _Searches:
+    """Retrieval for the digest's questions, each distinct search run once.
+
+    Places of different names often search the same terms ("U.S. One", "U.S. Who": both
+    "us"), so a sixth of the digest's questions repeat a search. The key is the weighted
+    terms in their order: the scores sum them in that order.
+    """
+
+    def __init__(self, index: Index) -> None:
+        self.index = index
+        self._found: dict[tuple[tuple[str, float], ...], list[Hit]] = {}
+
+    def hits(self, q: Question) -> list[Hit]:
+        key = tuple(query_terms(q, self.index).items())
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = retrieve(q, self.index)
+        return found
+
+
+class _SentenceTerms:
+    """The search terms of the cited sentences, each sentence's read once: an entry's event word
+    and its nature both read them, and the same sentence backs several entries."""
+
+    def __init__(self, index: Index) -> None:
+        self.maker = index.term_maker
+        self._found: dict[str, frozenset[str]] = {}
+
+    def of(self, sentence: str) -> frozenset[str]:
+        found = self._found.get(sentence)
+        if found is None:
+            found = self._found[sentence] = frozenset(self.maker.terms(sentence))
+        return found
 
 
 class _MentionKinds:
@@ -326,6 +378,46 @@ class _MentionKinds:
         return any(bool(self._holding(kind)[passage]) for kind in kinds)
 
 
+class _Anchors:
+    """Whether a passage's candidates could be tied to a place the gate passes, read from the columns.
+
+    `extract.candidates` ties each candidate to one of the places the sentence locates things in
+    when it has any, else to the mention's own place or the paragraph's; the gate then refuses
+    every candidate not tied to the place asked about, one inside it or one holding it. A passage
+    none of whose possible places passes gives the digest nothing, and needs no assembling.
+    """
+
+    def __init__(self, index: Index, gate: _Gate) -> None:
+        self.index, self.gate = index, gate
+        self._places: dict[int, set[str | None]] = {}
+        self._nested: dict[tuple[str, str | None], bool] = {}
+
+    def places(self, passage: int) -> set[str | None]:
+        """Every place a candidate of this passage could be tied to (None: to none)."""
+        found = self._places.get(passage)
+        if found is None:
+            columns, string = self.index._a, self.index.string
+            lo, hi = int(columns["pl_ptr"][passage]), int(columns["pl_ptr"][passage + 1])
+            if hi > lo:
+                found = {string(e) for e in columns["pl_entity"][lo:hi].tolist()}
+            else:
+                lo, hi = int(columns["m_ptr"][passage]), int(columns["m_ptr"][passage + 1])
+                found = {string(e) for e in columns["m_place"][lo:hi].tolist()}
+                found.add(string(int(columns["p_context_place"][passage])))
+            self._places[passage] = found
+        return found
+
+    def may_pass(self, asked: str, passage: int) -> bool:
+        """Could a candidate of this passage be tied to a place nested with `asked`?"""
+        for place in self.places(passage):
+            nested = self._nested.get((asked, place))
+            if nested is None:
+                nested = self._nested[(asked, place)] = self.gate.nested(asked, place)
+            if nested:
+                return True
+        return False
+
+
 class _Gate:
     """Stricter than answering, because a digest nobody asked for must not cry wolf.
 
@@ -354,7 +446,7 @@ class _Gate:
         self.reference = date.fromisoformat(index.meta.reference_date) if index.meta.reference_date else None
 
     def passes(self, probe: _Probe, c: Candidate) -> bool:
-        if not self._nested(probe.place, c.place):
+        if not self.nested(probe.place, c.place):
             return False  # not tied to the place asked about, or one holding it: maybe another event
         p = self.index.passage(c.passage)
         if self._other_time(p) or self._continues_other_time(c.passage, p):
@@ -363,7 +455,7 @@ class _Gate:
             return self._counts_the_measure(p, c.mention)
         return self._dates_the_event(p, c.mention, self.events.get(probe.event or "", set()))
 
-    def _nested(self, asked: str, tied: str | None) -> bool:
+    def nested(self, asked: str, tied: str | None) -> bool:
         """Is the candidate tied to the place asked about, a place inside it or one holding it?"""
         if tied is None:
             return False
@@ -408,6 +500,9 @@ class _Gate:
         """An undated sentence after one dated to another time, in the same paragraph, goes on
         about that time ("312 killed from 2012 to 2014. Thirty-eight ... in the same period")."""
         if number == 0 or any(m.kind == "date" for m in p.mentions):
+            return False
+        # Read from the columns first: most sentences before a candidate are in another paragraph.
+        if self.index.doc_id(number - 1) != p.doc_id or int(self.index._a["p_para"][number - 1]) != p.para:
             return False
         before = self.index.passage(number - 1)
         return before.doc_id == p.doc_id and before.para == p.para and self._other_time(before)
@@ -487,10 +582,10 @@ def _distinct(findings: list[_Finding]) -> list[_Finding]:
     return kept
 
 
-def _disagreement(f: _Finding, index: Index, config: DigestConfig) -> Disagreement:
+def _disagreement(f: _Finding, index: Index, config: DigestConfig, words: _SentenceTerms) -> Disagreement:
     values = [_value(c) for c in f.claims]
-    nature, why = _nature(f, values, index, config)
-    event = f.probe.event or _event_word(f.claims, index, config)
+    nature, why = _nature(f, values, index, config, words)
+    event = f.probe.event or _event_word(f.claims, index, config, words)
     return Disagreement(
         kind=f.probe.kind, measure=f.probe.measure, event=event, place=index.entities[f.probe.place].name,
         question=f.probe.question, articles=len({d for _, d, _ in f.pairs}), values=values,
@@ -507,32 +602,34 @@ def _value(claim: Claim) -> DigestValue:
     )  # fmt: skip
 
 
-def _event_word(found: list[Claim], index: Index, config: DigestConfig) -> str | None:
+def _event_word(found: list[Claim], index: Index, config: DigestConfig, words: _SentenceTerms) -> str | None:
     """The event word the cited sentences use most ("strike"), for a count's description."""
     maker = index.term_maker
     wanted = {t: event for event in config.events for t in maker.terms(event)}
     tally: dict[str, int] = {}
     for claim in found:
         for s in claim.sources:
-            for t in set(maker.terms(s.sentence)) & wanted.keys():
+            for t in words.of(s.sentence) & wanted.keys():
                 tally[wanted[t]] = tally.get(wanted[t], 0) + 1
     return max(tally, key=lambda e: (tally[e], -config.events.index(e))) if tally else None
 
 
-def _nature(f: _Finding, values: list[DigestValue], index: Index, config: DigestConfig) -> tuple[Nature, str]:
+def _nature(
+    f: _Finding, values: list[DigestValue], index: Index, config: DigestConfig, words: _SentenceTerms
+) -> tuple[Nature, str]:
     """An update over time, or sources disagreeing at the same time, and why it reads so."""
     maker = index.term_maker
     cues = {t for cue in config.update_cues for t in maker.terms(cue)}
     if f.probe.kind == "number":
         for v in values:
             for s in v.sources:
-                said = set(maker.terms(s.sentence)) & cues
+                said = words.of(s.sentence) & cues
                 if said:
-                    words = [w for w in s.sentence.split() if set(maker.terms(w)) & said]
+                    cue_words = [w for w in s.sentence.split() if set(maker.terms(w)) & said]
                     outlet = s.outlet or s.title
                     return (
                         "update",
-                        f"{outlet} words the figure as changing over time ({', '.join(words[:2])!r})",
+                        f"{outlet} words the figure as changing over time ({', '.join(cue_words[:2])!r})",
                     )
     dated = [v for v in values if v.first_published]
     if len(dated) == len(values) and len(values) > 1:

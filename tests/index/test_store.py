@@ -85,6 +85,19 @@ def test_index_passages_round_trip_field_for_field(index: Index, tmp_path: Path)
     assert copy.passages_by_doc == index.passages_by_doc, "expected the same passages per article"
 
 
+def test_index_passages_assembled_equal_validated_models(index: Index) -> None:
+    """Passages are built without validation; each must be the model validating its own values makes."""
+    for i in range(len(index)):
+        got = index.passage(i)
+        expected = Passage.model_validate(got.model_dump())
+        assert got == expected, f"passage {i}: expected {expected!r}, got {got!r}"
+        for made, valid in [(got, expected), *zip(got.mentions, expected.mentions, strict=True),
+                            *zip(got.places, expected.places, strict=True),
+                            *zip(got.sources, expected.sources, strict=True)]:  # fmt: skip
+            assert list(vars(made)) == list(vars(valid)), f"passage {i}: fields in order {list(vars(valid))}"
+            assert made.model_fields_set == valid.model_fields_set, f"passage {i}: expected every field set"
+
+
 @pytest.mark.parametrize("path_of", ["tmp", "seed"])
 def test_index_file_holds_plain_arrays_only(saved: Path, index: Index, path_of: str) -> None:
     path = saved if path_of == "tmp" else index.path

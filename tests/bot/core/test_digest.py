@@ -9,6 +9,9 @@ import pytest
 from bot.core import digest as digest_module
 from bot.core.digest import Digest, DigestConfig, DigestError, Disagreement, digest
 from bot.core.engine import Engine
+from bot.core.extract import candidates
+from bot.core.question import analyse
+from bot.core.retrieve import retrieve
 from bot.settings import PROJECT_ROOT, Settings, load_settings
 
 
@@ -192,10 +195,42 @@ def test_digest_mention_kinds_match_the_assembled_passages(engine: Engine, kind:
         assert got == expected, f"passage {n}: expected holds({kind!r}) {expected}, got {got}"
 
 
-def test_digest_skipping_passages_without_the_asked_kind_changes_nothing(
-    engine: Engine, seed_digest: Digest, monkeypatch: pytest.MonkeyPatch
+def test_digest_anchor_places_match_the_assembled_passages(engine: Engine) -> None:
+    index = engine.index
+    config = DigestConfig.load(engine.settings.config_dir / "digest.toml")
+    anchors = digest_module._Anchors(index, digest_module._Gate(index, config))
+    for n in range(len(index)):
+        p = index.passage(n)
+        expected = {r.entity for r in p.places} or {m.place for m in p.mentions} | {p.context_place}
+        got = anchors.places(n)
+        assert got == expected, f"passage {n}: expected places {expected}, got {got}"
+
+
+def test_digest_candidates_are_tied_to_one_of_the_anchor_places(engine: Engine) -> None:
+    """What skipping passages by their places rests on: `candidates` ties each to one of them."""
+    index = engine.index
+    config = DigestConfig.load(engine.settings.config_dir / "digest.toml")
+    anchors = digest_module._Anchors(index, digest_module._Gate(index, config))
+    asked, _ = digest_module.probes(index, config)
+    tied = 0
+    for probe in asked:
+        q = analyse(probe.question, index)
+        for c in candidates(q, index, retrieve(q, index)):
+            assert c.place in anchors.places(c.passage), (
+                f"{probe.question!r}: expected the place {c.place} among {anchors.places(c.passage)}"
+            )
+            tied += c.place is not None
+    assert tied, "expected some candidates tied to a place"
+
+
+@pytest.mark.parametrize("skipped", ["kinds", "anchors", "both"])
+def test_digest_skipping_passages_that_give_no_candidate_changes_nothing(
+    engine: Engine, seed_digest: Digest, monkeypatch: pytest.MonkeyPatch, skipped: str
 ) -> None:
-    monkeypatch.setattr(digest_module._MentionKinds, "holds", lambda self, passage, kinds: True)
+    if skipped in ("kinds", "both"):
+        monkeypatch.setattr(digest_module._MentionKinds, "holds", lambda self, passage, kinds: True)
+    if skipped in ("anchors", "both"):
+        monkeypatch.setattr(digest_module._Anchors, "may_pass", lambda self, asked, passage: True)
     config = DigestConfig.load(engine.settings.config_dir / "digest.toml")
     unfiltered = digest_module.compute(engine, config)
     assert unfiltered.model_dump() == seed_digest.model_dump(), (
