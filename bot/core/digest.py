@@ -174,39 +174,47 @@ class _Finding:
 
 
 class _ArticleMap:
-    """Which articles hold which terms: postings mapped from passages to articles."""
+    """Which articles hold which terms: postings mapped from passages to articles.
+
+    A set of articles is a Python int with bit k for article k: the digest intersects the
+    articles of every place with those of every subject (thousands of pairs at 100k
+    passages), and `&` with `bit_count` on ints is many times faster than on sets.
+    """
 
     def __init__(self, index: Index) -> None:
         self.index = index
         counts = [a.passages for a in index.meta.articles]
         self.bounds = np.cumsum([0, *counts])
         self._ids = {term: i for i, term in enumerate(index.postings.vocab)}
-        self._cache: dict[str, frozenset[int]] = {}
+        self._cache: dict[str, int] = {}
 
-    def of_term(self, term: str) -> frozenset[int]:
+    def of_term(self, term: str) -> int:
         found = self._cache.get(term)
         if found is None:
             postings = self.index.postings
             i = self._ids.get(term)
             if i is None:
-                found = frozenset()
+                found = 0
             else:
                 passages = postings.docs[postings.ptr[i] : postings.ptr[i + 1]]
-                found = frozenset(
-                    np.unique(np.searchsorted(self.bounds, passages, side="right") - 1).tolist()
-                )
+                holding = np.zeros(len(self.bounds), dtype=bool)
+                holding[np.searchsorted(self.bounds, passages, side="right") - 1] = True
+                found = int.from_bytes(np.packbits(holding, bitorder="little").tobytes(), "little")
             self._cache[term] = found
         return found
 
-    def of_any(self, terms: set[str]) -> frozenset[int]:
-        return frozenset().union(*(self.of_term(t) for t in terms))
+    def of_any(self, terms: set[str]) -> int:
+        found = 0
+        for t in terms:
+            found |= self.of_term(t)
+        return found
 
-    def of_all(self, terms: list[str]) -> frozenset[int]:
+    def of_all(self, terms: list[str]) -> int:
         if not terms:
-            return frozenset()
+            return 0
         found = self.of_term(terms[0])
         for t in terms[1:]:
-            found = found & self.of_term(t)
+            found &= self.of_term(t)
         return found
 
 
@@ -215,7 +223,7 @@ def probes(index: Index, config: DigestConfig) -> tuple[list[_Probe], int]:
     maker = index.term_maker
     articles = _ArticleMap(index)
 
-    def subject(word: str) -> frozenset[int]:
+    def subject(word: str) -> int:
         terms = set(maker.terms(word))
         return articles.of_any(terms.union(*(synonyms(t, index) for t in terms)))
 
@@ -225,7 +233,7 @@ def probes(index: Index, config: DigestConfig) -> tuple[list[_Probe], int]:
     for label, template in config.counts.items():
         covered = subject(label)
         for e in places:
-            n = len(covered & at_place[e.id])
+            n = (covered & at_place[e.id]).bit_count()
             if n >= MIN_ARTICLES:
                 question = template.format(place=e.name)
                 found.append(_Probe(kind="number", measure=label, event=None, place=e.id, question=question,
@@ -235,7 +243,7 @@ def probes(index: Index, config: DigestConfig) -> tuple[list[_Probe], int]:
             continue
         covered = articles.of_all(maker.terms(event))
         for e in places:
-            n = len(covered & at_place[e.id])
+            n = (covered & at_place[e.id]).bit_count()
             if n >= MIN_ARTICLES:
                 question = config.date_question.format(event=event, place=e.name)
                 found.append(_Probe(kind="date", measure="date", event=event, place=e.id, question=question,

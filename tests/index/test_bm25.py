@@ -91,3 +91,43 @@ def test_postings_empty_passage_is_allowed() -> None:
 def test_build_unknown_variant_names_choices() -> None:
     with pytest.raises(ValueError, match="plus, okapi, l"):
         bm25.build(CORPUS, "bm42")
+
+
+def _top_by_mask(postings: bm25.Postings, query: dict[str, float], k: int) -> list[tuple[int, float]]:
+    """top() as first written: the holders marked from the postings, then ranked."""
+    total = postings.scores(query)
+    ids = [postings._ids[t] for t in query if postings.has(t)]
+    if not ids:
+        return []
+    mask = np.zeros(postings.n_docs, dtype=bool)
+    for i in ids:
+        mask[postings.docs[postings.ptr[i] : postings.ptr[i + 1]]] = True
+    holders = np.flatnonzero(mask)
+    if len(holders) > k:
+        holders = holders[np.argpartition(-total[holders], k - 1)[:k]]
+    order = holders[np.argsort(-total[holders], kind="stable")]
+    return [(int(d), float(total[d])) for d in order]
+
+
+@pytest.mark.parametrize("variant", bm25.VARIANTS)
+@pytest.mark.parametrize("k", [1, 3, 100])
+def test_postings_top_equals_marking_the_holders(index, variant: str, k: int) -> None:
+    """Holders found from the sums (every product positive) are the ones the postings mark."""
+    docs = [index.passage(i).search_terms() for i in range(len(index))]
+    postings = bm25.build(docs, variant)
+    vocab = sorted(postings.vocab)
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        terms = rng.choice(vocab, size=int(rng.integers(1, 6)), replace=False).tolist()
+        query = {t: float(rng.choice([1.0, 0.9, 0.5])) for t in terms}
+        expected = _top_by_mask(postings, query, k)
+        got = postings.top(query, k)
+        assert got == expected, f"{variant} {query}: expected {expected}, got {got}"
+
+
+def test_postings_top_with_a_negative_weight_marks_the_holders() -> None:
+    postings = bm25.build(CORPUS)
+    query = {"strike": 1.0, "baghdad": -2.0}
+    got = postings.top(query, 10)
+    expected = _top_by_mask(postings, query, 10)
+    assert got == expected, f"expected {expected}, got {got}"
