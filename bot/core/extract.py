@@ -727,6 +727,20 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
     return found
 
 
+RESTATE_REACH = 4  # tokens between a time and its restatement: "19:00 local time (13:30 GMT)"
+
+
+def _restated(p: Passage, m: Mention) -> Mention | None:
+    """The time a zoned time restates in brackets just after it ("19:00 local time (13:30 GMT)"):
+    it is the same moment, as close to the question's words as the time it restates."""
+    if m.kind != "time" or m.qualifier in (None, "local"):
+        return None
+    before = [o for o in p.mentions if o.kind == "time" and o.tok_end <= m.tok <= o.tok_end + RESTATE_REACH]
+    if not before or "(" not in p.terms[before[-1].tok_end : m.tok]:
+        return None
+    return before[-1]
+
+
 def _entity_in(text: str, index: Index, kinds: tuple[str, ...] = ("person", "org")) -> str | None:
     """The person or organization a source phrase names, by the longest name the corpus knows."""
     # "Arnolda Shiundu, a Kenyan Red Cross official": the apposition's commas split no name
@@ -802,7 +816,7 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 factor, anchor = scorer.place_factor(p, m)
                 if factor == 0.0:
                     continue
-            support = scorer.support(p, m, counted=bool(counted))
+            support = scorer.support(p, _restated(p, m) or m, counted=bool(counted))
             if support <= 0.0:
                 continue
             value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)

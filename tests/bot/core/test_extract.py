@@ -271,3 +271,25 @@ def test_candidates_generic_source_does_not_narrow_the_account(make_corpus, tmp_
     question = "Who do the authorities say masterminded the attack?"
     got = set(_answer_values(make_corpus, tmp_path, ACCOUNTS, question))
     assert got == {"Omar Haddad", "Tomas Brell"}, f"{question!r}: expected both masterminds named, got {got}"
+
+
+ZONES = {
+    "a.txt": (
+        "Train derails near Riverton\n\n"
+        "Several coaches derailed near Riverton at around 19:00 local time (13:30 GMT), officials said.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What time was it in GMT when the coaches derailed?", ["13:30"]),
+        ("What time did the coaches derail?", ["19:00"]),
+    ],
+)
+def test_candidates_bracketed_zone_restates_the_local_time(
+    make_corpus, tmp_path, question: str, expected: list[str]
+) -> None:
+    got = _answer_values(make_corpus, tmp_path, ZONES, question)
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
