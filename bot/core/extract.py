@@ -662,7 +662,11 @@ def _counted_noun(p: Passage, m: Mention) -> list[str]:
     noun = _noun_after(p, m.tok_end)
     if noun:
         return noun
-    earlier = [o for o in p.mentions if o.kind == "count" and o.tok_end <= m.tok and m.tok - o.tok_end <= 8]
+    # "the three-train crash ... to 275": a number modifying a noun counts no list it begins
+    earlier = [
+        o for o in p.mentions
+        if o.kind == "count" and o.tok_end <= m.tok and m.tok - o.tok_end <= 8 and not _modifier(p, o)
+    ]  # fmt: skip
     return _noun_after(p, earlier[-1].tok_end) if earlier else []
 
 
