@@ -245,9 +245,8 @@ def analyse(raw: str, index: Index) -> Question:
         else None
     )
     role = _role(terms, consumed) if kind in ("person", "other") else None
-    role_words = (
-        _role_words(words, terms, lowers, role, _named_words(entity_spans, index), maker) if role else []
-    )
+    named_words = _named_words(entity_spans, words, index)
+    role_words = _role_words(words, terms, lowers, role, named_words, maker) if role else []
     focus, missing, unknown = _focus(words, terms, consumed, type_noun, index)
     if kind == "time":  # "what time ... in GMT": the zone is the answer's form, not a word near it
         focus = [t for t in focus if not ZONE_RE.fullmatch(t)]
@@ -403,18 +402,31 @@ def _role(terms: list[str], consumed: set[int]) -> str | None:
 COMPLEMENT_OPENERS = {"of", "for", "at"}
 
 
-def _named_words(spans: list[tuple[int, int, str]], index: Index) -> tuple[set[int], set[int]]:
+def _named_words(
+    spans: list[tuple[int, int, str]], words: list[Token], index: Index
+) -> tuple[set[int], set[int]]:
     """Positions of the words naming places, and people or groups, in the question: neither is
     an office's own word (a place constrains where; a group is checked in the discourse)."""
     places: set[int] = set()
     others: set[int] = set()
     for lo, hi, e in spans:
-        kind = index.entities[e].kind
-        if kind == "place":
+        entity = index.entities[e]
+        if entity.kind == "place":
             places.update(range(lo, hi))
-        elif kind in ("org", "norp", "person"):
+        elif entity.kind in ("org", "norp", "person") and not part_of_name(words[lo:hi], entity.name, index):
             others.update(range(lo, hi))
     return places, others
+
+
+def part_of_name(words: list[Token], name: str, index: Index) -> bool:
+    """Is a lower-case question word just one word of a longer name ("railway" of "Indian
+    Railways")? Then it is a common noun the corpus also capitalizes, not the name: "the
+    railway minister" is an office, unlike "the kh commander" or "the shabab spokesman"."""
+    content = [w.text for w in words if not index.term_maker.is_stop(w)]
+    parts = name_key(name).split()
+    if len(content) != 1 or len(parts) < 2 or not content[0].islower():
+        return False
+    return content[0].lower().rstrip("s") in {p.rstrip("s") for p in parts}
 
 
 def _role_words(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.question import analyse, clean_question, detect_kind
+from bot.core.question import analyse, clean_question, detect_kind, part_of_name
 from index.store import Index
+from index.terms import tokenize
 
 
 @pytest.mark.parametrize(
@@ -165,3 +166,19 @@ def test_analyse_measure_questions_want_a_unit_family(
         f"{question!r}: expected {(measure, unit)}, got {(q.measure, q.unit)}"
     )
     assert (q.accept == {"measure"}) == bool(measure), f"{question!r}: accept {q.accept}"
+
+
+@pytest.mark.parametrize(
+    ("words", "name", "part"),
+    [
+        ("railway", "Indian Railways", True),  # "the railway minister": an office word
+        ("the railway", "Indian Railways", True),
+        ("Railways", "Indian Railways", False),  # capitalized: the name itself
+        ("kh", "Kataib Hezbollah", False),  # an acronym of the name
+        ("shabab", "Al Shabaab", False),  # the whole name, spelled otherwise
+        ("indian railways", "Indian Railways", False),
+    ],
+)
+def test_part_of_name(index: Index, words: str, name: str, part: bool) -> None:
+    got = part_of_name(tokenize(words), name, index)
+    assert got is part, f"{words!r} in {name!r}: expected part of the name {part}, got {got}"
