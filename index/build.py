@@ -8,6 +8,7 @@ answers from an index built by old rules).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import multiprocessing
@@ -78,17 +79,36 @@ def _inputs(options: BuildOptions, files: list[Path]) -> list[Path]:
 
 
 def fingerprint(options: BuildOptions, files: list[Path]) -> str:
-    """A hash of everything the index is built from: settings and every input file's bytes."""
+    """A hash of everything the index is built from: settings and every input file's bytes
+    (each file's own hash, so a file unchanged since this process last hashed it is not read)."""
     digest = hashlib.sha256(fingerprint_settings(options).encode())
     for path in _inputs(options, files):
-        digest.update(path.name.encode() + b"\0")
-        try:  # in pieces: an article can be huge; unreadable, it is skipped (with a warning) by the build
+        digest.update(path.name.encode() + b"\0" + _file_digest(path))
+    return digest.hexdigest()
+
+
+# (path, size, mtime, inode) -> the file's hash: what stat_signature trusts, a file not read again.
+_digests: dict[tuple[str, int, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """The SHA-256 of a file's bytes; b"-" when it cannot be read (the build skips it, with a warning)."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return b"-"
+    version = (str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino)
+    found = _digests.get(version)
+    if found is None:
+        digest = hashlib.sha256()
+        try:  # in pieces: an article can be huge
             with path.open("rb") as handle:
                 for chunk in iter(lambda: handle.read(1 << 20), b""):
                     digest.update(chunk)
         except OSError:
-            digest.update(b"-")
-    return digest.hexdigest()
+            return b"-"
+        found = _digests[version] = digest.digest()
+    return found
 
 
 def stat_signature(options: BuildOptions, files: list[Path]) -> str:
@@ -328,6 +348,10 @@ class FullAssembly:
         return Columns(entities, postings, per_article, writer)
 
 
+# Titles folded by earlier builds in this process: an article added folds only its own.
+_folded = functools.lru_cache(maxsize=1 << 16)(fold)
+
+
 def build(
     options: BuildOptions,
     files: list[Path] | None = None,
@@ -405,7 +429,7 @@ def build(
         stops=sorted(STOP_WORDS),
         groups=groups,
         exclusive=exclusive,
-        folded_titles={a.doc_id: fold(a.title) for a in infos},
+        folded_titles={a.doc_id: _folded(a.title) for a in infos},
     )
     writer.save(options.index_file, meta, written.postings)
     phases["save"] = time.perf_counter() - started - sum(phases.values())

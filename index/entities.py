@@ -19,6 +19,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from pydantic import BaseModel
 
 from index import places
@@ -57,6 +58,9 @@ LOCATIVE_PREPOSITIONS = {
     "around", "toward", "towards", "outskirts",
 }  # fmt: skip
 
+
+# Names compared with every later one at a time, for typos: bounds the score matrix (rows x names).
+TYPO_ROWS = 512
 
 Votes = defaultdict[str, float]  # evidence for each kind; a vote can be half-hearted (0.5)
 
@@ -337,7 +341,7 @@ def resolve(occurrences: list[Occurrence]) -> tuple[list[Entity], dict[int, str]
 
 def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
     """Entities from the evidence of every name, and the entity id of each name key."""
-    from rapidfuzz import fuzz
+    from rapidfuzz import fuzz, process
 
     by_key = evidence.first_text  # in order of first occurrence
     votes = evidence.votes
@@ -357,30 +361,35 @@ def resolve_evidence(evidence: Evidence) -> tuple[list[Entity], dict[str, str]]:
         if alias_key in by_key:
             groups.union(key, alias_key)
     keys = sorted(by_key, key=lambda k: (-len(k.split()), k))
-    for long_key in keys:  # "Maria Elena Lopez" is "Maria Lopez" with a middle name
+    # The pairs below are found through indexes, not by comparing every key with every other:
+    # thousands of names at 100k passages made those loops seconds. Keys are single-spaced words.
+    people = [k for k in keys if kinds[k] == "person"]
+    by_ends: dict[tuple[str, str], list[str]] = defaultdict(list)  # (first word, last word) -> people
+    ending: dict[str, list[str]] = defaultdict(list)  # the last words of a person's key -> people
+    for key in people:
+        words = key.split()
+        if len(words) >= 2:
+            by_ends[(words[0], words[-1])].append(key)
+        for k in range(1, len(words)):
+            ending[" ".join(words[k:])].append(key)
+    for long_key in people:  # "Maria Elena Lopez" is "Maria Lopez" with a middle name
         words = long_key.split()
-        if kinds[long_key] != "person" or len(words) < 3:
+        if len(words) < 3:
             continue
-        for other in keys:
-            parts = other.split()
-            same_ends = len(parts) >= 2 and parts[0] == words[0] and parts[-1] == words[-1]
-            if other != long_key and kinds[other] == "person" and same_ends and set(parts) <= set(words):
+        for other in by_ends[(words[0], words[-1])]:
+            if other != long_key and set(other.split()) <= set(words):
                 groups.union(long_key, other)
-    for short in keys:  # a person's short name is the end of their full name
-        if kinds[short] != "person":
-            continue
-        longer = [
-            k for k in keys
-            if k != short and kinds[k] == "person" and k.endswith(" " + short)
-        ]  # fmt: skip
-        roots = {groups.find(k) for k in longer}
+    for short in people:  # a person's short name is the end of their full name
+        roots = {groups.find(k) for k in ending.get(short, ())}
         if len(roots) == 1:
             groups.union(roots.pop(), short)
-    for i, a in enumerate(keys):  # typos and transliterations of one name
-        for b in keys[i + 1 :]:
-            same_kind = kinds[a] == kinds[b] and kinds[a] != "other"
-            if same_kind and min(len(a), len(b)) >= 6 and fuzz.ratio(a, b) >= 90:
-                groups.union(a, b)
+    for kind in dict.fromkeys(kinds[k] for k in keys):  # typos and transliterations of one name
+        same = [k for k in keys if kinds[k] == kind and len(k) >= 6] if kind != "other" else []
+        for lo in range(0, len(same), TYPO_ROWS):  # rows at a time: the matrix is rows x names
+            scores = process.cdist(same[lo : lo + TYPO_ROWS], same[lo:], scorer=fuzz.ratio, score_cutoff=90)
+            for i, j in zip(*np.nonzero(scores >= 90), strict=True):
+                if lo + i < lo + j:
+                    groups.union(same[lo + i], same[lo + j])
 
     clusters: dict[str, list[str]] = defaultdict(list)
     for key in by_key:

@@ -142,8 +142,11 @@ class _Universe:
 def _first_use(numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
     """The distinct numbers (< size) in order of first appearance, and each number's rank in that
     order (-1 for those absent): how a table numbered in order of first use numbers them."""
-    distinct, first = np.unique(numbers, return_index=True)
-    order = distinct[np.argsort(first)]
+    first = np.full(size, len(numbers), dtype=np.int64)
+    # Where each number first appears (ufunc.at: no sort of the millions of numbers, as np.unique does).
+    np.minimum.at(first, numbers, np.arange(len(numbers), dtype=np.int64))
+    present = np.flatnonzero(first < len(numbers))
+    order = present[np.argsort(first[present])]
     rank = np.full(size, -1, dtype=np.int64)
     rank[order] = np.arange(len(order))
     return order, rank
@@ -151,21 +154,26 @@ def _first_use(numbers: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _merge(total: Evidence, more: Evidence) -> None:
     """Add one article's gathered evidence to the corpus's, as adding its occurrences one by one
-    after the earlier articles' would (votes are whole or half: their sums are exact in any order)."""
+    after the earlier articles' would (votes are whole or half: their sums are exact in any order;
+    copies keep the order kinds and spellings came in, which breaks ties when names are typed)."""
     first_text, votes, surfaces, types = total.first_text, total.votes, total.surfaces, total.types
+    more_votes, more_surfaces, more_types = more.votes, more.surfaces, more.types
     for key, text in more.first_text.items():
-        if key not in first_text:
+        into = votes.get(key)
+        if into is None:
             first_text[key] = text
-            votes[key] = defaultdict(float)
-            surfaces[key] = Counter()
-            types[key] = set()
-        into = votes[key]
-        for kind, weight in more.votes[key].items():
+            votes[key] = defaultdict(float, more_votes[key])
+            surfaces[key] = spellings = Counter[str]()
+            dict.update(spellings, more_surfaces[key])  # not Counter.update: its type checks cost more
+            types[key] = set(more_types[key])
+            continue
+        for kind, weight in more_votes[key].items():
             into[kind] += weight
-        surfaces[key].update(more.surfaces[key])
-        types[key] |= more.types[key]
-    for pair in more.aliases:
-        total.aliases[pair] = None
+        spellings = surfaces[key]
+        for spelling, n in more_surfaces[key].items():
+            spellings[spelling] += n
+        types[key] |= more_types[key]
+    total.aliases.update(more.aliases)
     total.inside += more.inside
 
 

@@ -211,12 +211,28 @@ class Records(Sequence[T]):
         return found
 
 
+# The last few tables' arrays, by the table's contents: every build writes the same 41,000-word
+# lemma and spelling tables, and sorting them again was a tenth of adding an article at 100k.
+_table_arrays: dict[frozenset[tuple[str, str]], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _sorted_table(table: Mapping[str, str]) -> tuple[np.ndarray, np.ndarray]:
+    contents = frozenset(table.items())
+    found = _table_arrays.get(contents)
+    if found is None:
+        found = StringMap.arrays(table)
+        if len(_table_arrays) >= 8:
+            _table_arrays.clear()
+        _table_arrays[contents] = found
+    return found
+
+
 def _meta_arrays(meta: IndexMeta) -> dict[str, np.ndarray]:
     """The meta document and its large parts, as the arrays they are stored in."""
     small = meta.model_dump_json(exclude={*TABLE_FIELDS, *RECORD_FIELDS}).encode()
     arrays = {"meta": np.frombuffer(small, dtype=np.uint8)}
     for name in TABLE_FIELDS:
-        arrays[f"{name}_keys"], arrays[f"{name}_values"] = StringMap.arrays(getattr(meta, name))
+        arrays[f"{name}_keys"], arrays[f"{name}_values"] = _sorted_table(getattr(meta, name))
     for name in RECORD_FIELDS:
         arrays[f"{name}_json"], arrays[f"{name}_json_ptr"] = Records.arrays(getattr(meta, name))
     ids = "\n".join(a.doc_id for a in meta.articles).encode()
@@ -803,7 +819,13 @@ class Index:
     @cached_property
     def passages_by_doc(self) -> dict[str, list[int]]:
         """doc_id -> passage numbers in order (read from the article column, no passage assembled)."""
+        docs = self._a["p_doc"]
+        order = np.argsort(docs, kind="stable")  # already in order as builds write them: a quick pass
+        ends = np.cumsum(np.bincount(docs, minlength=len(self._doc_ids))).tolist()
         found: dict[str, list[int]] = {}
-        for i, doc in enumerate(self._a["p_doc"].tolist()):
-            found.setdefault(self._doc_ids[doc], []).append(i)
+        start = 0
+        for doc, end in enumerate(ends):
+            if end > start:
+                found[self._doc_ids[doc]] = order[start:end].tolist()
+            start = end
         return found
