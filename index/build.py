@@ -24,7 +24,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
-from index import bm25
+from index import bm25, places
 from index.articles import CORPUS_SIDECAR, Article, CorpusError, article_files, merged_sources, read_article
 from index.entities import Entity
 from index.lexicon import load_lexicon
@@ -325,7 +325,10 @@ class FullAssembly:
         corpus.read_all(builder)
 
     def passages(self, builder: Builder, corpus: _Corpus) -> None:
-        builder.add_articles(corpus, _workers(corpus.chars))
+        workers = _workers(corpus.chars)
+        if workers > 1:
+            places.preload()  # before the fork: the workers share it instead of each loading it
+        builder.add_articles(corpus, workers)
 
     def columns(
         self, builder: Builder, infos: list[ArticleInfo], options: BuildOptions, phases: dict[str, float]

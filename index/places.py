@@ -97,6 +97,12 @@ def _gazetteer() -> tuple[dict[str, Place], dict[str, str]]:
     return places, countries
 
 
+def preload() -> None:
+    """Load the gazetteer now. A process about to fork passage workers calls this, so that they
+    share its copy: each worker loaded its own (about two seconds apiece) on its first lookup."""
+    _gazetteer()
+
+
 def lookup(name: str) -> Place | None:
     """The place a name refers to, or None when the gazetteer does not know it."""
     places, _ = _gazetteer()

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from index import normalize
 from index.normalize import format_number, parse_count, parse_stamp, parse_time, resolve_date
 
 WEDNESDAY = date(2024, 2, 7)  # the day of the Baghdad strike
@@ -189,3 +190,39 @@ def test_measure_unit_reads_units_around_a_number(before, after, expected) -> No
     unit = measure_unit(before, after)
     got = (unit.canonical, unit.family, unit.scale) if unit else None
     assert got == expected, f"{before} N {after}: expected {expected}, got {got}"
+
+
+# The forms `_common_date` reads without dateparser, each month spelled in full, short and dotted.
+_COMMON_FORMS = ["{m}", "{m} 2020", "{m}, 2023", "{m} 1", "{m} 15", "{m} 29", "{m} 31", "{m} 7, 2024",
+                 "{m} 31, 2023", "29 {m}", "1 {m}", "5 {m} 2021", "30 {m}, 2024"]  # fmt: skip
+_SPELLINGS = ["january", "february", "feb", "feb.", "march", "june", "september", "sep.", "december"]
+_COMMON_TEXTS = [form.format(m=spelling) for spelling in _SPELLINGS for form in _COMMON_FORMS] + [
+    "sept", "sept 11", "sept. 11, 2001", "11 sept", "last week", "last month", "last year", "May 5th",
+]  # fmt: skip
+# Month ends, leap days and year ends, where a day-based rule would slip.
+_REFERENCES = [None, *(date.fromisoformat(d) for d in (
+    "2023-01-01", "2023-01-31", "2023-02-28", "2023-03-01", "2023-03-31", "2023-06-15", "2023-12-31",
+    "2024-01-29", "2024-01-30", "2024-02-29", "2024-03-01", "2024-03-31", "2024-07-01", "2024-09-30",
+    "2024-12-28", "2025-01-02",
+))]  # fmt: skip
+
+
+@pytest.mark.parametrize("reference", _REFERENCES, ids=str)
+def test_resolve_date_common_forms_equal_dateparser(reference: date | None, monkeypatch) -> None:
+    """Read without dateparser, every common form resolves as dateparser resolves it."""
+    native = [resolve_date(text, reference) for text in _COMMON_TEXTS]
+    monkeypatch.setattr(normalize, "_common_date", lambda lowered, reference: None)
+    for text, got in zip(_COMMON_TEXTS, native, strict=True):
+        expected = resolve_date(text, reference)
+        assert got == expected, f"{text!r} on {reference}: expected {expected} (dateparser), got {got}"
+
+
+@pytest.mark.parametrize(
+    "text", ["January", "Feb 2", "7 February 2024", "last week", "last month", "last year"]
+)
+def test_resolve_date_common_forms_skip_dateparser(text: str, monkeypatch) -> None:
+    def refuse(base):
+        raise AssertionError(f"{text!r}: expected no dateparser call")
+
+    monkeypatch.setattr(normalize, "_date_parser", refuse)
+    assert resolve_date(text, THURSDAY) is not None, f"{text!r}: expected a date"
