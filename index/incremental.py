@@ -24,6 +24,7 @@ assembly per index file): the first build in a process is a full one.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import pickle
 import threading
 import time
@@ -45,6 +46,7 @@ from index.build import (
     FullAssembly,
     _Corpus,
     _info,
+    _workers,
     build,
     fingerprint,
     stat_signature,
@@ -96,6 +98,17 @@ class _Terms:
     tfs: np.ndarray
     lengths: np.ndarray
     distinct: np.ndarray
+
+
+@dataclass
+class _Made:
+    """An article through spaCy: its pickled passages, gathered name evidence, search-term counts
+    (its terms as text, then _Terms' arrays) and the capitalization counts it read."""
+
+    passages: bytes
+    evidence: Evidence
+    terms: tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    read: set[str]
 
 
 @dataclass
@@ -208,6 +221,49 @@ class _CachedCorpus(_Corpus):
         self.cache[path.name] = _Read(stat.st_size, stat.st_mtime_ns, source, article)
         return article
 
+    def _current(self, path: Path) -> bool:
+        kept = self.cache.get(path.name)
+        try:
+            stat = path.stat()
+        except OSError:
+            return False
+        version = (stat.st_size, stat.st_mtime_ns, self.sources.get(path.stem))
+        return kept is not None and (kept.size, kept.mtime_ns, kept.source) == version
+
+    def read_new(self) -> dict[str, tuple[Counter[str], Counter[str]]]:
+        """Read the files not in the cache (or changed) into it, in forked processes when there is
+        much text (the first build in a process reads them all); returns the capitalization counts
+        (lower case, capitalized) of the articles read there, by file name."""
+        fresh = [path for path in self.files if not self._current(path)]
+        counted: dict[str, tuple[Counter[str], Counter[str]]] = {}
+        workers = _workers(sum(path.stat().st_size for path in fresh if path.is_file()))
+        if workers <= 1 or len(fresh) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+            return counted
+        global _READING
+        _READING = self
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                read = pool.imap(_read_in_worker, fresh, chunksize=4)
+                for path, (kept, counts) in zip(fresh, read, strict=True):
+                    if kept is not None:
+                        self.cache[path.name] = kept
+                    if counts is not None:
+                        counted[path.name] = counts
+        finally:
+            _READING = None
+        return counted
+
+
+# The corpus a forked worker inherits from _CachedCorpus.read_new.
+_READING: _CachedCorpus | None = None
+
+
+def _read_in_worker(path: Path) -> tuple[_Read | None, tuple[Counter[str], Counter[str]] | None]:
+    """In a worker process: a file read as the cache keeps it, and its article's capitalization counts."""
+    assert _READING is not None, "only called in a worker forked by _CachedCorpus.read_new"
+    article = _READING._read(path)
+    return _READING.cache.get(path.name), capitalization(article) if article is not None else None
+
 
 class IncrementalAssembly:
     """The `assembly` for index/build.py that reuses unchanged articles' parts; see the module docstring."""
@@ -245,8 +301,8 @@ class IncrementalAssembly:
         return _CachedCorpus(files, sources, parse_stamp, self.files)
 
     def count_capitalization(self, builder: Builder, corpus: _Corpus) -> None:
-        """What _Corpus.read_all does (serially), from each unchanged article's kept counts: the
-        corpus's counts change by the counts of the articles that came, went or changed."""
+        """What _Corpus.read_all does, from each unchanged article's kept counts: the corpus's
+        counts change by the counts of the articles that came, went or changed."""
         signs: dict[str, int] = {}  # the words whose counts change, with their sign before
 
         def count(part: _Part, by: int) -> None:
@@ -260,6 +316,7 @@ class IncrementalAssembly:
                     else:
                         del total[word]
 
+        counted = corpus.read_new() if isinstance(corpus, _CachedCorpus) else {}
         present: set[str] = set()
         for path in corpus.files:
             article = corpus._read(path)
@@ -270,7 +327,7 @@ class IncrementalAssembly:
             if part is None or part.article is not article:  # new, or its file changed
                 if part is not None:
                     count(part, -1)
-                lowercase, capitalized = capitalization(article)
+                lowercase, capitalized = counted.get(path.name) or capitalization(article)
                 part = self.parts[article.doc_id] = _Part(article, _info(article), capitalized, lowercase)
                 count(part, 1)
             corpus._kept.append(article)
@@ -282,14 +339,25 @@ class IncrementalAssembly:
         builder.lowercase, builder.capitalized_inside = self._lowercase, self._capitalized
 
     def passages(self, builder: Builder, corpus: _Corpus) -> None:
-        """Articles new, changed or resting on counts that went the other way through spaCy; the
-        corpus's name evidence gathered from every article's."""
-        self.rebuilt = []
-        for n in range(len(corpus)):
-            part = self.parts[corpus.infos[n].doc_id]
-            if self._stale(part, builder):
-                self._build(part, builder)
-                self.rebuilt.append(part.article.doc_id)
+        """Articles new, changed or resting on counts that went the other way through spaCy (in
+        forked processes when there is much text, as a full build does: the first build in a process
+        builds every article); the corpus's name evidence gathered from every article's."""
+        stale = [part for info in corpus.infos if self._stale(part := self.parts[info.doc_id], builder)]
+        self.rebuilt = [part.info.doc_id for part in stale]
+        workers = _workers(sum(len(part.article.text) for part in stale))
+        if workers > 1 and len(stale) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            global _BUILDING
+            _BUILDING = (self, builder, stale)
+            try:
+                with multiprocessing.get_context("fork").Pool(workers) as pool:
+                    made = pool.imap(_made_in_worker, range(len(stale)), chunksize=4)
+                    for part, done in zip(stale, made, strict=True):
+                        self._take(part, done, builder)
+            finally:
+                _BUILDING = None
+        else:
+            for part in stale:
+                self._take(part, self._made(part, builder), builder)
         self._flipped = set()
         builder.evidence = Evidence()
         for info in corpus.infos:
@@ -300,7 +368,8 @@ class IncrementalAssembly:
             return True
         return any(word in part.consulted for word in self._flipped)
 
-    def _build(self, part: _Part, builder: Builder) -> None:
+    def _made(self, part: _Part, builder: Builder) -> _Made:
+        """An article through spaCy with the corpus's counts: what a part keeps of it."""
         read: set[str] = set()
         watching = type(builder)(
             builder.nlp, builder.term_maker, builder.reference_date, dates=self._dates,
@@ -308,21 +377,26 @@ class IncrementalAssembly:
             lowercase=_Watched(builder.lowercase, read),
         )  # fmt: skip
         passages, occurrences = watching._article(part.article)
-        part.passages = pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL)
-        part.evidence = Evidence()
+        evidence = Evidence()
         for occurrence in occurrences:
-            part.evidence.add(occurrence)
+            evidence.add(occurrence)
         counts = bm25.Counts()
         for p in passages:
             counts.add(search_terms(p["terms"], p["stops"]))
         counts._flush()
-        part.terms = _Terms(
-            self._universe.of(list(counts.ids)), np.concatenate(counts._terms), np.concatenate(counts._tfs),
+        terms = (
+            list(counts.ids), np.concatenate(counts._terms), np.concatenate(counts._tfs),
             np.array(counts._lengths, dtype=np.int32), np.array(counts._distinct, dtype=np.int32),
         )  # fmt: skip
+        return _Made(pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL), evidence, terms, read)
+
+    def _take(self, part: _Part, made: _Made, builder: Builder) -> None:
+        part.passages, part.evidence = made.passages, made.evidence
+        vocab, *arrays = made.terms
+        part.terms = _Terms(self._universe.of(vocab), *arrays)
         part.reference = part.article.published or builder.reference_date
         capitalized, lowercase = builder.capitalized_inside, builder.lowercase
-        part.consulted = {w: _sign(capitalized[w], lowercase[w]) for w in read}
+        part.consulted = {w: _sign(capitalized[w], lowercase[w]) for w in made.read}
         part.encoded = None  # settled again by columns()
         part.built = True
 
@@ -394,6 +468,17 @@ class IncrementalAssembly:
             np.concatenate([t.distinct for t in terms]),
         )  # fmt: skip
         return counts.postings(options.bm25_variant, options.bm25_k1, options.bm25_b, options.bm25_delta)
+
+
+# The assembly, builder and stale parts a forked worker inherits from IncrementalAssembly.passages.
+_BUILDING: tuple[IncrementalAssembly, Builder, list[_Part]] | None = None
+
+
+def _made_in_worker(n: int) -> _Made:
+    """In a worker process: stale part n through spaCy."""
+    assert _BUILDING is not None, "only called in a worker forked by IncrementalAssembly.passages"
+    assembly, builder, stale = _BUILDING
+    return assembly._made(stale[n], builder)
 
 
 _assemblies: dict[Path, IncrementalAssembly] = {}

@@ -180,3 +180,20 @@ def test_incremental_unchanged_names_settle_nothing_again(corpus: Path, tmp_path
         f"expected nothing rebuilt or settled again when nothing changed, got {assembly.rebuilt}, "
         f"{assembly.resettled}"
     )
+
+
+def test_incremental_first_build_in_workers_equals_a_full_build(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(
+        "index.incremental._workers", lambda chars: 2
+    )  # reading and spaCy as for a large corpus
+    inc = options(corpus, tmp_path / "inc")
+    assembly = IncrementalAssembly()
+    build(inc, article_files(corpus), assembly=assembly)
+    (corpus / "900_new.txt").write_text(DATED_ARTICLE, encoding="utf-8")
+    files = article_files(corpus)
+    build(inc, files, assembly=assembly)
+    full = options(corpus, tmp_path / "full")
+    build(full, files)
+    assert_same_index(inc.index_file, full.index_file)
