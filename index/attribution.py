@@ -40,6 +40,7 @@ BE = {"is", "was", "were", "are", "be", "been", "being"}
 # Verbs news copy puts before their subject ('", said Jane Ortiz'); "told X" names the listener.
 INVERTING = {"say", "add", "write", "state"}
 PRONOUNS = {"he", "she", "it", "they", "we", "i"}
+NOUN_MARKERS = {"the", "a", "an", "this", "that", "its", "their", "his", "her", "our", "whose"}
 LEADING_NOISE = {"the", "a", "an", "its", "their", "his", "her", "with", "by", "to", "of", "in"}
 MAX_SOURCE_TOKENS = 12
 
@@ -135,6 +136,17 @@ def _apposed_subject(text: str, tokens: list[Token], comma: int) -> str | None:
     return text[text.rindex(name, 0, tokens[opening].start) : tokens[comma - 1].end]
 
 
+def _inside_source(text: str, tokens: list[Token], cues: list[Cue], i: int) -> bool:
+    """Does token i lie inside the source phrase an earlier cue already read?"""
+    for c in cues:
+        if not c.source:
+            continue
+        start = text.find(c.source, tokens[c.tok].start)
+        if start >= 0 and start <= tokens[i].start < start + len(c.source):
+            return True
+    return False
+
+
 def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
     """Every attribution cue of a sentence, in order, with the source it names."""
     cues: list[Cue] = []
@@ -146,6 +158,12 @@ def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
             continue
         if lemmas[i] not in SPEECH_LEMMAS or token.kind != "word" or not token.text.islower():
             continue  # "States" in "United States" is not the verb "state"
+        if (i > 0 and tokens[i - 1].text.lower() in NOUN_MARKERS) or (
+            i + 1 < len(tokens) and tokens[i + 1].text.lower() == "of"
+        ):
+            continue  # "in the state of Odisha", "a report of": nouns, not speech verbs
+        if _inside_source(text, tokens, cues, i):
+            continue  # "according to local media reports": the noun closes the source already found
         if i + 1 < len(tokens) and tokens[i + 1].text.lower() == "by":
             source, pronoun = _right_source(text, tokens, i + 2)
             cues.append(Cue(i, source, pronoun))

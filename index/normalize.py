@@ -267,6 +267,11 @@ def _common_date(lowered: str, reference: date | None) -> tuple[date, str] | Non
     return None
 
 
+# Days before the reference that these words name: exact only when the reference is the day of
+# publication (a weekday name, by contrast, names the same day for a few days after).
+DAYS_BACK = {"yesterday": 1, "last night": 1, "today": 0, "tonight": 0}
+
+
 def resolve_date(text: str, reference: date | None) -> DateValue | None:
     """An ISO date for a date expression, resolved against the article's date.
 
@@ -293,11 +298,10 @@ def resolve_date(text: str, reference: date | None) -> DateValue | None:
         if match.group("last") in ("last ", "past ", "previous ") and back == 0:
             back = 7
         return DateValue((reference - timedelta(days=back)).isoformat(), "day")
-    simple_relative = {"yesterday": 1, "last night": 1, "today": 0, "tonight": 0}
-    if lowered in simple_relative:
+    if lowered in DAYS_BACK:
         if reference is None:
             return None
-        return DateValue((reference - timedelta(days=simple_relative[lowered])).isoformat(), "day")
+        return DateValue((reference - timedelta(days=DAYS_BACK[lowered])).isoformat(), "day")
     if reference is None and not _HAS_YEAR_RE.search(lowered):
         return None
     parsed = _common_date(lowered, reference)

@@ -273,6 +273,7 @@ class Builder:
     dates: dict[tuple[str, date | None], normalize.DateValue | None] = field(default_factory=dict)
     evidence: entities.Evidence = field(default_factory=entities.Evidence)  # every name, corpus-wide
     articles_kept: int = 0
+    undated: bool = False  # the article being built states no publication date
     _kept: Any = None  # the temporary file articles' passages wait in for `finish`
 
     def add_articles(self, articles: Sequence[Article], workers: int = 1) -> None:
@@ -319,6 +320,7 @@ class Builder:
     def add_article(self, article: Article) -> None:
         state = _ArticleState()
         reference = article.published or self.reference_date
+        self.undated = article.published is None
         texts = [article.text[p.start : p.end] for p in article.paragraphs]
         sentence_index = 0
         for para_index, (para, doc) in enumerate(zip(article.paragraphs, self.nlp.pipe(texts), strict=True)):
@@ -501,6 +503,8 @@ class Builder:
         relative = not normalize._HAS_YEAR_RE.search(text) and not any(c.isdigit() for c in text)
         if relative and quoted[lo]:
             return None  # "Last night" in a quote is relative to when it was said, not published
+        if self.undated and text.lower() in normalize.DAYS_BACK:
+            return None  # "yesterday" in an article of unknown date: any day, not the corpus's
         key = (text, reference)
         if key not in self.dates:  # dateparser costs about 2 ms a call; coverage repeats its dates
             self.dates[key] = normalize.resolve_date(text, reference)

@@ -731,6 +731,27 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
     return found
 
 
+STATEMENT_REACH = 3  # tokens between a speech verb and the day it dates: "said late on Saturday"
+
+
+def _dateline(p: Passage, m: Mention) -> bool:
+    """Is the date the dateline that opens a report ("New Delhi, June 3:", "Balasore, Jun 3 (PTI)")?"""
+    if p.i > 2 or m.tok == 0 or m.tok_end >= len(p.terms):  # a dateline opens the article
+        return False
+    before = p.terms[: m.tok]
+    return before[-1] == "," and p.terms[m.tok_end] in (":", "(", "-", "–", "—") and len(before) <= 6
+
+
+def _statement_date(p: Passage, m: Mention) -> bool:
+    """Does the date follow the verb that attributes the sentence ("the railway said on Saturday",
+    "Kenyatta said Friday")? It dates the statement, not what was said."""
+    return any(
+        ref.verb != "accord"
+        and (0 < m.tok - ref.tok <= STATEMENT_REACH or (ref.tok < m.tok and 0 <= m.start - ref.end <= 4))
+        for ref in p.sources
+    )  # the second: "said spokesperson Aditya Chowdhury on Saturday"
+
+
 RESTATE_REACH = 4  # tokens between a time and its restatement: "19:00 local time (13:30 GMT)"
 
 
@@ -794,6 +815,12 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind == "count" and _modifier(p, m):
                 continue
+            if (
+                m.kind in ("date", "time")
+                and not question.statement
+                and (_dateline(p, m) or _statement_date(p, m))
+            ):
+                continue  # "New Delhi, June 3:", "the railway said on Saturday": when it was reported
             if m.kind == "measure" and (m.precision != question.measure or not scorer.reference_ok(p, m)):
                 continue  # "how far": a distance, not a sum of money; from what was asked
             counted = scorer.counted_match(p, m) if m.kind == "count" else None

@@ -152,6 +152,7 @@ class Question:
     type_noun: str | None = None  # "which militia" -> militia
     speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
     speech: str | None = None  # the speech verb asked about, when narrower than "say": "announce"
+    statement: bool = False  # "when did the group say it would stop": the date of a statement
     speaker_entities: list[str] = field(default_factory=list)  # "which White House official said"
     zone: str | None = None  # "what time ... in GMT": times in that zone only ("local" for local time)
     dates: list[str] = field(default_factory=list)  # ISO dates the question names ("the feb 2 strikes")
@@ -301,6 +302,7 @@ def analyse(raw: str, index: Index) -> Question:
         entity_terms=entity_terms, place_terms=place_terms, type_noun=type_noun, speaker=speaker,
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
+        statement=kind in ("date", "time") and spoken_at is not None,
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],

@@ -167,3 +167,21 @@ def test_find_cues_listener_of_told_is_not_the_source(index: Index, text: str) -
     assert not any("Anadolu" in s or "reporters" in s for s in got), (
         f"expected no listener as source, got {got!r}"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A train derailed on Friday in the state of Odisha around 7:20 pm local time.",
+        "The report of the committee is due next week.",
+    ],
+)
+def test_find_cues_speech_word_as_noun_is_no_cue(index: Index, text: str) -> None:
+    got = sources(index, text)
+    assert got == [], f"expected no attribution in {text!r}, got {got!r}"
+
+
+def test_find_cues_noun_inside_according_source_adds_no_cue(index: Index) -> None:
+    text = "The train was struck by another train, according to local media reports."
+    got = sources(index, text)
+    assert got == ["local media reports"], f"expected one source, the according phrase; got {got!r}"

@@ -192,3 +192,23 @@ def test_passages_sentence_initial_people_noun_is_not_a_place(make_corpus, tmp_p
     index = open_index(BuildOptions(corpus=corpus, config_dir=tmp_path, index_dir=tmp_path / "index"))
     named = [(m.text, m.kind) for n in range(len(index)) for m in index.passage(n).mentions]
     assert ("Police", "place") not in named, f"expected 'Police' not to be a place, got {named}"
+
+
+@pytest.mark.parametrize(
+    ("stamp", "dated"),
+    [
+        ("First Published Apr 3, 2015, 8:55 AM IST\n\n", True),
+        ("", False),  # no publication date: "yesterday" could be any day
+    ],
+)
+def test_passages_yesterday_only_in_a_dated_article(make_corpus, tmp_path, stamp: str, dated: bool) -> None:
+    text = f"Attack in Riverton\n\n{stamp}Gunmen attacked a college in Riverton yesterday.\n"
+    corpus = make_corpus(
+        {
+            "a.txt": text,
+            "b.txt": "Riverton mourns\n\nFirst Published Apr 3, 2015, 9:10 AM IST\n\nA college was hit.\n",
+        }
+    )
+    index = open_index(BuildOptions(corpus=corpus, config_dir=tmp_path, index_dir=tmp_path / "index"))
+    dates = [m.text for n in range(len(index)) for m in index.passage(n).mentions if m.kind == "date"]
+    assert ("yesterday" in dates) is dated, f"expected 'yesterday' dated: {dated}, got dates {dates}"

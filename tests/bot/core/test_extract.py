@@ -293,3 +293,30 @@ def test_candidates_bracketed_zone_restates_the_local_time(
 ) -> None:
     got = _answer_values(make_corpus, tmp_path, ZONES, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+REPORTED = {
+    "a.txt": (
+        "Train crash near Riverton\n\n"
+        "Riverton, June 3: Two trains collided near Riverton on Friday, killing 40 people.\n\n"
+        "The toll has risen to 52, said railway spokesperson Aditya Chowdhury on Saturday.\n\n"
+        "The minister said on Saturday that the line would reopen, and announced on Thursday an inquiry.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the dateline and the days of statements date the reports, not the crash
+        ("When did the trains collide?", {"2023-06-02"}),
+        # unless the question asks when something was said
+        ("When did the minister announce an inquiry?", {"2023-06-01"}),
+    ],
+)
+def test_candidates_dates_of_reports_are_not_dates_of_the_event(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    corpus = make_corpus({**REPORTED, "sources.toml": '[a]\npublished = "2023-06-03"\n'})
+    got = {c.value for c in _engine(corpus, tmp_path).answer(question).answers}
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
