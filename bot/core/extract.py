@@ -255,6 +255,8 @@ class _NumberGates(_Proximity):
             if not self.exclusive[0]:
                 return None
             noun = _counted_noun(p, m)
+            if noun and any(t in _perpetrators() for t in noun):
+                return False  # "the four terrorists had been killed": not the victims asked about
             # "three U.S. service members": the noun's last words name who, the first may modify
             if not noun or any(t in self.exclusive_words or _person_noun(t, self.index) for t in noun):
                 return None
@@ -629,6 +631,11 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 
 
 PART_REACH = 3  # words before a number that a part marker may stand
+
+
+@cache
+def _perpetrators() -> frozenset[str]:
+    return frozenset(words("perpetrator_nouns"))
 
 
 @cache

@@ -320,3 +320,26 @@ def test_candidates_dates_of_reports_are_not_dates_of_the_event(
     corpus = make_corpus({**REPORTED, "sources.toml": '[a]\npublished = "2023-06-03"\n'})
     got = {c.value for c in _engine(corpus, tmp_path).answer(question).answers}
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+SIEGE = {
+    "a.txt": (
+        "Siege at Riverton college\n\n"
+        "At least 15 people were killed when gunmen stormed a college in Riverton on Thursday. "
+        "Police said the four gunmen had been killed by security forces.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many people were killed in the Riverton college attack?", {"15"}),  # the victims
+        ("How many gunmen were killed?", {"4"}),
+    ],
+)
+def test_candidates_perpetrators_are_not_the_victims(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, SIEGE, question))
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
