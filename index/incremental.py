@@ -23,6 +23,7 @@ assembly per index file): the first build in a process is a full one.
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import pickle
@@ -284,7 +285,6 @@ class IncrementalAssembly:
         self._lowercase: Counter[str] = Counter()
         self._capitalized: Counter[str] = Counter()
         self._flipped: set[str] = set()  # words whose counts went the other way since the last passages
-        self._kinds: dict[str, str] = {}  # name key -> its entity's kind at the last build
         self._universe = _Universe()
         self._marks: dict[int, str] = {}  # universe number of a mark -> its name key
 
@@ -410,21 +410,20 @@ class IncrementalAssembly:
         found, entity_of_key = builder.resolve()
         by_id = {e.id: e for e in found}
         kinds = {key: by_id[entity].kind for key, entity in entity_of_key.items()}
-        changed = {key for key in kinds.keys() | self._kinds.keys() if kinds.get(key) != self._kinds.get(key)}
         phases["names"] = time.perf_counter() - started
         parts = [self.parts[info.doc_id] for info in infos]
         self.resettled = []
         for part in parts:
-            if part.encoded is None or any(key in changed for key in part.settled_kinds):
+            # Against the kinds it was settled with, not the last build's: right even after a failed build.
+            if part.encoded is None or any(kinds.get(k) != kind for k, kind in part.settled_kinds.items()):
                 self._settle(part, entity_of_key, by_id, kinds)
                 self.resettled.append(part.info.doc_id)
-        self._kinds = kinds
         universe = self._universe
         universe.of(sorted(by_id))  # every entity id a mark may stand for
         instead = np.arange(len(universe.strings), dtype=np.int64)
         for number, key in self._marks.items():
             entity = entity_of_key.get(key)
-            if entity is not None:  # (a key no longer named belongs to no kept part: see `changed`)
+            if entity is not None:  # (a key no longer named belongs to no kept part: its kind is None)
                 instead[number] = universe.ids[entity]
         strings = instead[np.concatenate([part.strings for part in parts])]
         order, rank = _first_use(strings, len(universe.strings))
@@ -502,5 +501,14 @@ def rebuild(options: BuildOptions, files: list[Path]) -> list[str]:
             except IndexFileError:
                 pass
         assembly = _assemblies.setdefault(options.index_file, IncrementalAssembly())
-        build(options, files, fingerprint(options, files), quick, assembly)
+        # No cyclic garbage collection while building: the parts kept make a heap of a million
+        # objects at 100k passages, and one full collection, which a build's allocations would set
+        # off, takes most of a second. A build makes next to no cycles; collection resumes after.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            build(options, files, fingerprint(options, files), quick, assembly)
+        finally:
+            if collecting:
+                gc.enable()
         return assembly.rebuilt
