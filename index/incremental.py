@@ -24,11 +24,13 @@ assembly per index file): the first build in a process is a full one.
 from __future__ import annotations
 
 import gc
+import itertools
 import logging
 import multiprocessing
 import pickle
 import threading
 import time
+import zlib
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -101,6 +103,11 @@ class _Terms:
     distinct: np.ndarray
 
 
+# Articles per block of merged name evidence, on average (see IncrementalAssembly._evidence).
+EVIDENCE_BLOCK = 32
+_versions = itertools.count()
+
+
 @dataclass
 class _Made:
     """An article through spaCy: its pickled passages, gathered name evidence, search-term counts
@@ -125,6 +132,7 @@ class _Part:
     passages: bytes = b""  # pickled, as Builder keeps them for finish()
     evidence: Evidence = field(default_factory=Evidence)  # its name occurrences, gathered
     consulted: dict[str, int] = field(default_factory=dict)  # word -> _sign of its counts then
+    version: int = -1  # new with each build of it (see IncrementalAssembly._evidence)
     terms: _Terms | None = None
     # Its passages settled (names typed, places) and encoded, entity ids as marks; which kind
     # each name key it settled with had then (None: no entity); its strings in the universe.
@@ -285,6 +293,8 @@ class IncrementalAssembly:
         self._lowercase: Counter[str] = Counter()
         self._capitalized: Counter[str] = Counter()
         self._flipped: set[str] = set()  # words whose counts went the other way since the last passages
+        self._kinds: dict[str, str] = {}  # name key -> its entity's kind, every part settled with it
+        self._blocks: dict[tuple[int, ...], Evidence] = {}  # parts' versions -> their merged evidence
         self._universe = _Universe()
         self._marks: dict[int, str] = {}  # universe number of a mark -> its name key
 
@@ -359,9 +369,33 @@ class IncrementalAssembly:
             for part in stale:
                 self._take(part, self._made(part, builder), builder)
         self._flipped = set()
-        builder.evidence = Evidence()
-        for info in corpus.infos:
-            _merge(builder.evidence, self.parts[info.doc_id].evidence)
+        builder.evidence = self._evidence([self.parts[info.doc_id] for info in corpus.infos])
+
+    def _evidence(self, parts: list[_Part]) -> Evidence:
+        """The corpus's name evidence: its articles' merged in order, by blocks of articles kept from
+        the last build when none of theirs changed (merging is associative). A block ends at an
+        article whose id hashes to 0 modulo EVIDENCE_BLOCK, so an article in or out changes one."""
+        blocks: list[Evidence] = []
+        kept: dict[tuple[int, ...], Evidence] = {}
+        block: list[_Part] = []
+        for n, part in enumerate(parts):
+            block.append(part)
+            if zlib.crc32(part.info.doc_id.encode()) % EVIDENCE_BLOCK and n < len(parts) - 1:
+                continue
+            versions = tuple(p.version for p in block)
+            merged = self._blocks.get(versions)
+            if merged is None:
+                merged = Evidence()
+                for p in block:
+                    _merge(merged, p.evidence)
+            kept[versions] = merged
+            blocks.append(merged)
+            block = []
+        self._blocks = kept
+        total = Evidence()
+        for merged in blocks:
+            _merge(total, merged)
+        return total
 
     def _stale(self, part: _Part, builder: Builder) -> bool:
         if not part.built or (part.article.published is None and part.reference != builder.reference_date):
@@ -391,7 +425,7 @@ class IncrementalAssembly:
         return _Made(pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL), evidence, terms, read)
 
     def _take(self, part: _Part, made: _Made, builder: Builder) -> None:
-        part.passages, part.evidence = made.passages, made.evidence
+        part.passages, part.evidence, part.version = made.passages, made.evidence, next(_versions)
         vocab, *arrays = made.terms
         part.terms = _Terms(self._universe.of(vocab), *arrays)
         part.reference = part.article.published or builder.reference_date
@@ -413,17 +447,19 @@ class IncrementalAssembly:
         phases["names"] = time.perf_counter() - started
         parts = [self.parts[info.doc_id] for info in infos]
         self.resettled = []
+        changed = {key for key in kinds.keys() | self._kinds.keys() if kinds.get(key) != self._kinds.get(key)}
+        self._kinds = {}  # until every part is settled with these kinds: a failed build settles all again
         for part in parts:
-            # Against the kinds it was settled with, not the last build's: right even after a failed build.
-            if part.encoded is None or any(kinds.get(k) != kind for k, kind in part.settled_kinds.items()):
+            if part.encoded is None or any(key in changed for key in part.settled_kinds):
                 self._settle(part, entity_of_key, by_id, kinds)
                 self.resettled.append(part.info.doc_id)
+        self._kinds = kinds
         universe = self._universe
         universe.of(sorted(by_id))  # every entity id a mark may stand for
         instead = np.arange(len(universe.strings), dtype=np.int64)
         for number, key in self._marks.items():
             entity = entity_of_key.get(key)
-            if entity is not None:  # (a key no longer named belongs to no kept part: its kind is None)
+            if entity is not None:  # (a key no longer named belongs to no kept part: see `changed`)
                 instead[number] = universe.ids[entity]
         strings = instead[np.concatenate([part.strings for part in parts])]
         order, rank = _first_use(strings, len(universe.strings))

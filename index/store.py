@@ -396,7 +396,8 @@ class Writer:
 
     Columns of every PART_PASSAGES passages go to a part file in a temporary folder;
     `save` then streams the parts into the index file. Memory holds one part, the
-    string table and the postings, never every passage.
+    string table and the postings, never every passage (encoded passages' parts stay
+    in memory: whoever encoded them holds them all anyway).
     """
 
     def __init__(self, doc_numbers: Mapping[str, int], strings: Iterable[str] = ()) -> None:
@@ -411,7 +412,8 @@ class Writer:
         # the ~40 small arrays cost more than filling the lists (3 s of a 100k build).
         self._pending, self._texts = _empty_columns()
         self._pending_passages = 0
-        self._parts: list[dict[str, tuple[Path, np.dtype, int]]] = []  # name -> (file, dtype, length)
+        # name -> (file, or the array for a part kept in memory, dtype, length)
+        self._parts: list[dict[str, tuple[Path | np.ndarray, np.dtype, int]]] = []
         self.passages = 0
 
     def add(self, passages: Iterable[Passage | Mapping[str, Any]]) -> None:
@@ -459,6 +461,9 @@ class Writer:
         return arrays
 
     def _flush(self) -> None:
+        # Encoded articles' columns stay in memory: their owner keeps every article's columns in
+        # memory already, and writing them out to read them back was a tenth of adding an article.
+        in_memory = bool(self._encoded)
         if self._encoded:
             columns = self._encoded_columns()
             self._encoded = []
@@ -466,9 +471,12 @@ class Writer:
             columns = _compact_columns(self._pending, self._texts)
         else:
             return
-        part: dict[str, tuple[Path, np.dtype, int]] = {}
+        part: dict[str, tuple[Path | np.ndarray, np.dtype, int]] = {}
         k = len(self._parts)
         for name, array in columns.items():
+            if in_memory:
+                part[name] = (array, array.dtype, len(array))
+                continue
             file = Path(self._folder.name) / f"{k}-{name}.bin"
             array.tofile(file)
             part[name] = (file, array.dtype, len(array))
@@ -531,7 +539,7 @@ class Writer:
 class _Column:
     """An array of the index file: in memory, or the concatenation of part files."""
 
-    files: list[tuple[Path, np.dtype, int]]
+    files: list[tuple[Path | np.ndarray, np.dtype, int]]
     dtype: np.dtype
     offsets: bool = False  # the parts hold lengths; the column is their running sum from 0
     array: np.ndarray | None = None
@@ -554,7 +562,8 @@ class _Column:
         if self.offsets:
             yield np.zeros(1, dtype=np.int64)
         for file, dtype, _ in self.files:
-            piece = np.fromfile(file, dtype=dtype).astype(self.dtype, copy=False)
+            piece = file if isinstance(file, np.ndarray) else np.fromfile(file, dtype=dtype)
+            piece = piece.astype(self.dtype, copy=False)
             if self.offsets:
                 piece = np.cumsum(piece, dtype=np.int64) + total
                 total = int(piece[-1]) if len(piece) else total

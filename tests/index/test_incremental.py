@@ -130,7 +130,10 @@ def entity_kinds(index_file: Path) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("text", [TEXT_ARTICLE, DATED_ARTICLE], ids=["undated", "dated later"])
-def test_incremental_add_then_remove_equals_the_original(corpus: Path, tmp_path: Path, text: str) -> None:
+def test_incremental_add_then_remove_equals_the_original(
+    corpus: Path, tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("index.incremental.EVIDENCE_BLOCK", 2)  # several blocks of evidence, most kept
     inc = options(corpus, tmp_path / "inc")
     assembly = IncrementalAssembly()
     build(inc, article_files(corpus), assembly=assembly)
