@@ -855,6 +855,10 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 if factor == 0.0:
                     continue
             support = scorer.support(p, _restated(p, m) or m, counted=bool(counted))
+            if m.kind == "measure" and _reference(p, m):
+                # "about 250 km south of Kolkata" for "how far from Kolkata": the point it is taken
+                # from (reference_ok checked it is the one asked) pins the measure as an anchor would
+                support = max(support, ANCHOR_SHARE)
             if support <= 0.0:
                 continue
             value = support * factor * relevance * scorer.date_factor(p) * scorer.number_factor(p)

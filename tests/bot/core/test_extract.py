@@ -343,3 +343,19 @@ def test_candidates_perpetrators_are_not_the_victims(
 ) -> None:
     got = set(_answer_values(make_corpus, tmp_path, SIEGE, question))
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+DISTANCES = {
+    "a.txt": (
+        "Train crash near Hillford\n\n"
+        "The crash, the worst in the region according to available records, happened near the station "
+        "in Hillford district, about 250 km south of Riverton and 170 km north of Lakeside, around 7 pm.\n"
+    ),
+    "b.txt": "Hillford train crash\n\nThe crash happened 130 miles southwest of Riverton on Friday.\n",
+}
+
+
+def test_candidates_measure_from_the_point_asked_however_far_from_the_words(make_corpus, tmp_path) -> None:
+    question = "How far from Riverton is the crash site?"
+    got = set(_answer_values(make_corpus, tmp_path, DISTANCES, question))
+    assert got == {"250 km", "130 miles"}, f"{question!r}: expected both distances from Riverton, got {got}"
