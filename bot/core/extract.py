@@ -669,6 +669,9 @@ def _counted_noun(p: Passage, m: Mention) -> list[str]:
     noun = _noun_after(p, m.tok_end)
     if noun:
         return noun
+    for o in p.mentions:  # "10 to 12 coaches": the range's noun follows its other end
+        if o.kind == "count" and o.tok == m.tok_end + 1 and p.terms[m.tok_end] in ("to", "or"):
+            return _noun_after(p, o.tok_end)
     # "the three-train crash ... to 275": a number modifying a noun counts no list it begins
     earlier = [
         o for o in p.mentions
@@ -736,6 +739,34 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
         if score > 0:
             found.append(Candidate(passage=number, mention=mention, score=score, support=support))
     return found
+
+
+def _with_range(p: Passage, m: Mention) -> Mention:
+    """The count as said with the rest of its range: "10 to 12" (its value stays the first number)."""
+    for o in p.mentions:
+        if (
+            o.kind == "count"
+            and o.tok == m.tok_end + 1
+            and p.terms[m.tok_end] in ("to", "or")
+            and _range_end(p, o)
+        ):
+            return m.model_copy(update={"text": p.text[m.start : o.end], "end": o.end, "tok_end": o.tok_end})
+    return m
+
+
+def _range_end(p: Passage, m: Mention) -> bool:
+    """Is the count the upper end of a range ("10 to 12 coaches", "two or three")? A change
+    ("rose from 233 to 261") is not a range: each figure stands."""
+    for o in p.mentions:
+        if o.kind != "count" or o.tok_end + 1 != m.tok or p.terms[o.tok_end] not in ("to", "or"):
+            continue
+        if o.tok > 0 and p.terms[o.tok - 1] in ("from", "between"):
+            return False
+        try:
+            return float(o.value) < float(m.value)
+        except ValueError:
+            return False
+    return False
 
 
 STATEMENT_REACH = 3  # tokens between a speech verb and the day it dates: "said late on Saturday"
@@ -820,8 +851,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years, named):
                 continue
-            if m.kind == "count" and _modifier(p, m):
-                continue
+            if m.kind == "count" and (_modifier(p, m) or _range_end(p, m)):
+                continue  # "10 to 12 coaches": the range is its first number's answer, not two
             if (
                 m.kind in ("date", "time")
                 and not question.statement
@@ -865,5 +896,6 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             if m.kind == "measure" and question.unit and not m.value.endswith(f" {question.unit}"):
                 value *= OTHER_UNIT_FACTOR  # "in miles": the figure in km is the same fact, less wanted
             value *= HEADING_FACTOR if p.heading else 1.0
-            found.append(Candidate(passage=number, mention=m, score=value, support=support, place=anchor))
+            shown = _with_range(p, m) if m.kind == "count" else m
+            found.append(Candidate(passage=number, mention=shown, score=value, support=support, place=anchor))
     return found

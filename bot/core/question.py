@@ -627,10 +627,14 @@ def _type_noun(
 
 def _noun_run(words: list[Token], terms: list[str], start: int, consumed: set[int], maker) -> list[str]:
     """The words after "how many" that name what is counted, up to a verb-like stop word."""
-    run = []
+    run: list[str] = []
     for k in range(start, min(len(words), start + 4)):
         if maker.is_stop(words[k]) and k not in consumed:
             break
+        text = words[k].text.lower()
+        last = k + 1 >= len(words) or maker.is_stop(words[k + 1])
+        if run and last and text.endswith("ed") and terms[k] != text:
+            break  # "how many coaches derailed" ends the noun; "critically injured victims" does not
         if k not in consumed:
             run.append(terms[k])
     return run

@@ -359,3 +359,33 @@ def test_candidates_measure_from_the_point_asked_however_far_from_the_words(make
     question = "How far from Riverton is the crash site?"
     got = set(_answer_values(make_corpus, tmp_path, DISTANCES, question))
     assert got == {"250 km", "130 miles"}, f"{question!r}: expected both distances from Riverton, got {got}"
+
+
+RANGES = {
+    "a.txt": (
+        "Trains collide near Riverton\n\n"
+        "A ministry spokesperson said 10 to 12 coaches of one train derailed near Riverton.\n"
+    ),
+    "b.txt": "Riverton train crash\n\nThe toll rose from 233 to 261 on Saturday, and 17 coaches derailed.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a range is one answer (its first number), and "derailed" is not part of what is counted
+        ("How many coaches derailed?", {"10": "10 to 12", "17": "17"}),
+    ],
+)
+def test_candidates_ranges_are_one_answer(
+    make_corpus, tmp_path, question: str, expected: dict[str, str]
+) -> None:
+    answers = _engine(make_corpus(RANGES), tmp_path).answer(question).answers
+    got = {c.value: c.text for c in answers}
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+def test_candidates_change_of_figure_is_not_a_range(make_corpus, tmp_path) -> None:
+    answers = _engine(make_corpus(RANGES), tmp_path).answer("What was the toll?").answers
+    texts = [c.text for c in answers]
+    assert "233" in texts and not any(" to " in t for t in texts), f"expected '233' said alone, got {texts}"
