@@ -156,6 +156,16 @@ class _Proximity:
             return {q.type_noun}
         return set()
 
+    def phrase_spans(self, p: Passage, term: str) -> list[tuple[int, int]]:
+        """Where the multi-word synonyms of a term stand in the passage, as token ranges
+        ("chief public relations officer" holds one for a spokesperson)."""
+        return [
+            (i, i + len(ph))
+            for ph in phrases(term, self.index)
+            for i in range(len(p.terms) - len(ph) + 1)
+            if p.terms[i : i + len(ph)] == ph
+        ]
+
     def _synonyms(self, term: str) -> set[str]:
         """Synonyms of a term, computed once per question."""
         if term not in self.syn:
@@ -203,13 +213,15 @@ class _Proximity:
         rivals = [o for o in p.mentions if o.kind == m.kind and o.value != m.value and not _modifier(p, o)]
         terms = {*self.weights, *self.anchors}
         best: dict[str, float] = {}
+        # any word of a multi-word synonym is as near as the phrase: "chief public relations officer"
+        covered = {t: {k for lo, hi in self.phrase_spans(p, t) for k in range(lo, hi)} for t in terms}
         for j, term in enumerate(p.terms):
             if m.tok <= j < m.tok_end or p.stops[j]:
                 continue
             for t in terms:
                 syn = self._synonyms(t)
                 synonym = SPEAKER_SYNONYM_CLOSENESS if self.q.speaker else SYNONYM_CLOSENESS
-                factor = 1.0 if term == t else synonym if term in syn else 0.0
+                factor = 1.0 if term == t else synonym if term in syn or j in covered[t] else 0.0
                 if not factor:
                     continue
                 d = self.distance(p, m, j)
@@ -398,8 +410,12 @@ class _NameGates(_Proximity):
         if titled is not None:
             # "Prime Minister Ali Hassan al-Amin" holds the title before his name
             return self.office_ok(p, titled)
+        # "chief public relations officer" for a spokesperson: a role phrase ends at its last word
+        ends = {hi - 1 for _, hi in self.phrase_spans(p, wanted)}
         for k in (apposed_before(p.terms, m.tok), apposed_after(p.terms, m.tok_end)):
-            if m.kind == "person" and k is not None and p.terms[k] in roles and self.office_ok(p, k):
+            if k is None or m.kind != "person":
+                continue
+            if (p.terms[k] in roles or k in ends) and self.office_ok(p, k):
                 return True  # "the head of the county police, Tomas Brell": however long the phrase
         if _complement(p, m):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
@@ -411,7 +427,7 @@ class _NameGates(_Proximity):
         # type of a place or group is said right next to it ("the Zahra neighbourhood").
         limit = ROLE_DISTANCE if m.kind == "person" else TYPE_DISTANCE
         for j, term in enumerate(p.terms):
-            if term not in roles:
+            if term not in roles and j not in ends:
                 continue
             d = self.distance(p, m, j)
             if d <= limit and all(self.distance(p, o, j) >= d for o in others) and self.office_ok(p, j):

@@ -389,3 +389,29 @@ def test_candidates_change_of_figure_is_not_a_range(make_corpus, tmp_path) -> No
     answers = _engine(make_corpus(RANGES), tmp_path).answer("What was the toll?").answers
     texts = [c.text for c in answers]
     assert "233" in texts and not any(" to " in t for t in texts), f"expected '233' said alone, got {texts}"
+
+
+SPOKESPEOPLE = {
+    "b.txt": (
+        "Riverton train crash\n\n"
+        "So far, 288 died, said KS Anand, chief public relations officer of the Northern Railway.\n"
+    ),
+    "c.txt": (
+        "Riverton crash: bodies\n\n"
+        "With 187 bodies yet to be identified, hospitals are running out of room, officials said.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a multi-word synonym of the role ("public relations officer" in config/lexicon.toml)
+        ("Who is the spokesperson for the Northern Railway?", {"KS Anand"}),
+        # and of the state asked about ("yet to be identified" for "unidentified")
+        ("How many bodies are still unidentified?", {"187"}),
+    ],
+)
+def test_candidates_multi_word_synonyms(make_corpus, tmp_path, question: str, expected: set[str]) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, SPOKESPEOPLE, question))
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
