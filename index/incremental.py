@@ -23,7 +23,6 @@ assembly per index file): the first build in a process is a full one.
 
 from __future__ import annotations
 
-import gc
 import itertools
 import logging
 import multiprocessing
@@ -537,14 +536,5 @@ def rebuild(options: BuildOptions, files: list[Path]) -> list[str]:
             except IndexFileError:
                 pass
         assembly = _assemblies.setdefault(options.index_file, IncrementalAssembly())
-        # No cyclic garbage collection while building: the parts kept make a heap of a million
-        # objects at 100k passages, and one full collection, which a build's allocations would set
-        # off, takes most of a second. A build makes next to no cycles; collection resumes after.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            build(options, files, fingerprint(options, files), quick, assembly)
-        finally:
-            if collecting:
-                gc.enable()
+        build(options, files, fingerprint(options, files), quick, assembly)
         return assembly.rebuilt
