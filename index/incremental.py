@@ -109,11 +109,11 @@ _versions = itertools.count()
 
 @dataclass
 class _Made:
-    """An article through spaCy: its pickled passages, gathered name evidence, search-term counts
+    """An article through spaCy: its pickled passages and gathered name evidence, search-term counts
     (its terms as text, then _Terms' arrays) and the capitalization counts it read."""
 
     passages: bytes
-    evidence: Evidence
+    evidence: bytes
     terms: tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     read: set[str]
 
@@ -129,7 +129,9 @@ class _Part:
     built: bool = False
     reference: date | None = None  # what its relative dates resolved against
     passages: bytes = b""  # pickled, as Builder keeps them for finish()
-    evidence: Evidence = field(default_factory=Evidence)  # its name occurrences, gathered
+    # Its name occurrences gathered, pickled: read only when its block of evidence is merged again,
+    # and a few hundred thousand fewer objects for each garbage collection to go through at 100k.
+    evidence: bytes = b""
     consulted: dict[str, int] = field(default_factory=dict)  # word -> _sign of its counts then
     version: int = -1  # new with each build of it (see IncrementalAssembly._evidence)
     terms: _Terms | None = None
@@ -386,7 +388,7 @@ class IncrementalAssembly:
             if merged is None:
                 merged = Evidence()
                 for p in block:
-                    _merge(merged, p.evidence)
+                    _merge(merged, pickle.loads(p.evidence))
             kept[versions] = merged
             blocks.append(merged)
             block = []
@@ -421,7 +423,8 @@ class IncrementalAssembly:
             list(counts.ids), np.concatenate(counts._terms), np.concatenate(counts._tfs),
             np.array(counts._lengths, dtype=np.int32), np.array(counts._distinct, dtype=np.int32),
         )  # fmt: skip
-        return _Made(pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL), evidence, terms, read)
+        pickled = [pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL) for kept in (passages, evidence)]
+        return _Made(pickled[0], pickled[1], terms, read)
 
     def _take(self, part: _Part, made: _Made, builder: Builder) -> None:
         part.passages, part.evidence, part.version = made.passages, made.evidence, next(_versions)
