@@ -429,6 +429,8 @@ class _NameGates(_Proximity):
         for j, term in enumerate(p.terms):
             if term not in roles and j not in ends:
                 continue
+            if j + 1 < len(p.terms) and p.terms[j + 1] in HEAD_TITLES and p.terms[j + 1] not in roles:
+                continue  # "the state's chief secretary Pradeep Jena": a secretary, not a chief
             d = self.distance(p, m, j)
             if d <= limit and all(self.distance(p, o, j) >= d for o in others) and self.office_ok(p, j):
                 return True

@@ -415,3 +415,17 @@ SPOKESPEOPLE = {
 def test_candidates_multi_word_synonyms(make_corpus, tmp_path, question: str, expected: set[str]) -> None:
     got = set(_answer_values(make_corpus, tmp_path, SPOKESPEOPLE, question))
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+CHIEFS = {
+    "a.txt": (
+        "Fire at Riverton depot\n\n"
+        "Omar Haddad, director general of the Riverton Fire Services, said crews were still searching. "
+        "The state's chief secretary Lena Ortiz said 200 ambulances had been sent to the depot.\n"
+    ),
+}
+
+
+def test_candidates_role_word_qualifying_another_office_is_not_that_role(make_corpus, tmp_path) -> None:
+    got = _answer_values(make_corpus, tmp_path, CHIEFS, "Who heads the Riverton fire services?")
+    assert got == ["Omar Haddad"], f"expected the director general, not the chief secretary; got {got}"
