@@ -331,6 +331,11 @@ class _NumberGates(_Proximity):
         noun = list(range(m.tok_end, m.tok_end + len(_noun_after(p, m.tok_end))))
         after = m.tok_end + len(noun)
         window = noun + [j for j in range(after, min(len(p.terms), after + 4)) if not p.stops[j]][:1]
+        # "500 students have not been accounted for": a phrase may end a few words on, in the clause
+        for j in range(after, min(len(p.terms), after + BOUND_REACH)):
+            if p.terms[j] in (",", ";", ".", "and") and p.depth[j] == 0:
+                break
+            window.append(j)
         before = [j for j in range(m.tok - 1, max(-1, m.tok - 3), -1) if not p.stops[j]][:1]
         hits = self.group_hits(p, members)
         groups: set[str] = set()
@@ -787,6 +792,7 @@ def _range_end(p: Passage, m: Mention) -> bool:
     return False
 
 
+BOUND_REACH = 7  # tokens after a count's noun its verb phrase may end: "have not been accounted for"
 STATEMENT_REACH = 3  # tokens between a speech verb and the day it dates: "said late on Saturday"
 
 

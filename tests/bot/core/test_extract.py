@@ -429,3 +429,17 @@ CHIEFS = {
 def test_candidates_role_word_qualifying_another_office_is_not_that_role(make_corpus, tmp_path) -> None:
     got = _answer_values(make_corpus, tmp_path, CHIEFS, "Who heads the Riverton fire services?")
     assert got == ["Omar Haddad"], f"expected the director general, not the chief secretary; got {got}"
+
+
+ENROLMENT = {
+    "a.txt": (
+        "Siege at Riverton college\n\n"
+        "The college is attended by more than 800 students. "
+        "About 500 students have not been accounted for, police said.\n"
+    ),
+}
+
+
+def test_candidates_count_bound_to_a_rival_phrase_answers_no_other_question(make_corpus, tmp_path) -> None:
+    got = _answer_values(make_corpus, tmp_path, ENROLMENT, "How many students attend the college?")
+    assert got == ["800"], f"expected the enrolment only, not the missing students; got {got}"
