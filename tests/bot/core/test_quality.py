@@ -18,11 +18,11 @@ from bot.core.engine import Engine
 from bot.settings import load_settings
 from tests.conftest import DATA, SEED_CORPUS
 
-# Floors sit a little under what the engine scores today (0.78 / 0.95 and 0.74 / 0.875),
+# Floors sit a little under what the engine scores today (0.78 / 0.95 and 0.77 / 0.875),
 # so a change that makes answers worse fails here; raise them as the engine improves.
 FLOORS = {
     "questions.jsonl": {"answer_f1": 0.74, "conflict": 0.85, "abstain": 0.9},
-    "extra_questions.jsonl": {"answer_f1": 0.7, "conflict": 0.8, "abstain": 0.8},
+    "extra_questions.jsonl": {"answer_f1": 0.74, "conflict": 0.8, "abstain": 0.8},
 }
 
 
@@ -61,14 +61,14 @@ SHARED_SETS = {
     "balasore": (
         "corpora/balasore-train-crash-2023/questions.jsonl",
         "corpora/balasore-train-crash-2023/articles",
-        0.6,
-        12,
+        0.76,
+        9,
     ),
     "garissa": (
         "corpora/garissa-university-attack-2015/questions.jsonl",
         "corpora/garissa-university-attack-2015/articles",
-        0.65,
-        12,
+        0.74,
+        9,
     ),
 }
 
@@ -76,8 +76,8 @@ SHARED_SETS = {
 # Our own chat-style questions (tests/data, see QUESTIONS.md) over the same corpora.
 OWN_SETS = {
     "seed chat": ("seed_chat_questions.jsonl", None, 0.6, 8),
-    "balasore chat": ("balasore_questions.jsonl", "corpora/balasore-train-crash-2023/articles", 0.28, 16),
-    "garissa chat": ("garissa_questions.jsonl", "corpora/garissa-university-attack-2015/articles", 0.38, 12),
+    "balasore chat": ("balasore_questions.jsonl", "corpora/balasore-train-crash-2023/articles", 0.32, 16),
+    "garissa chat": ("garissa_questions.jsonl", "corpora/garissa-university-attack-2015/articles", 0.39, 12),
 }
 
 
