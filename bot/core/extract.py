@@ -409,6 +409,8 @@ class _NameGates(_Proximity):
         roles = {wanted} | synonyms(wanted, self.index, narrow=True)
         if any(t in roles for t in p.terms[m.tok : m.tok_end]):
             return True  # "Central Command" answers "which command"
+        if m.kind != "person" and m.tok_end < len(p.terms) and p.terms[m.tok_end] in roles:
+            return True  # "from Shalimar station": the type said right after the name
         if m.kind in ("org", "place") and roles & set(self.entities[m.value].types):
             return True  # the corpus calls it a militia elsewhere ("Liwa al-Nasr militia")
         titled = _titled(p, m, roles)
@@ -426,7 +428,8 @@ class _NameGates(_Proximity):
             return False  # "the spokesman for Prime Minister X": X is not the spokesman
         others = [
             o for o in p.mentions
-            if o.kind in NAME_KINDS and o is not m and o.value != m.value and not _complement(p, o)
+            if o.kind in NAME_KINDS and o is not m and o.value != m.value
+            and (not _complement(p, o) or (o.tok_end < len(p.terms) and p.terms[o.tok_end] in roles))
         ]  # fmt: skip
         # A person's role may sit a clause away ("the commander of ..., Omar Al-Haddad"); the
         # type of a place or group is said right next to it ("the Zahra neighbourhood").
@@ -904,6 +907,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             if m.kind == "place":
                 if not scorer.answer_place_ok(m):
                     continue
+                if question.where_at and m.tok > 0 and p.terms[m.tok - 1] in ("from", "to"):
+                    continue  # "near which station": not the one the train set out from or went to
                 factor, anchor = 1.0, m.value
             else:
                 factor, anchor = scorer.place_factor(p, m)

@@ -153,6 +153,7 @@ class Question:
     speaker: bool = False  # "who said ...": the answer is whoever the sentence is attributed to
     speech: str | None = None  # the speech verb asked about, when narrower than "say": "announce"
     statement: bool = False  # "when did the group say it would stop": the date of a statement
+    where_at: bool = False  # "near which station", "in which town": where it is, not from or to
     speaker_entities: list[str] = field(default_factory=list)  # "which White House official said"
     zone: str | None = None  # "what time ... in GMT": times in that zone only ("local" for local time)
     dates: list[str] = field(default_factory=list)  # ISO dates the question names ("the feb 2 strikes")
@@ -303,6 +304,7 @@ def analyse(raw: str, index: Index) -> Question:
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
         statement=kind in ("date", "time") and spoken_at is not None,
+        where_at=bool(re.search(r"\b(near|at|in|outside|inside|beside)\s+(which|what)\b", lowered)),
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],

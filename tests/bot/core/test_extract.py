@@ -443,3 +443,27 @@ ENROLMENT = {
 def test_candidates_count_bound_to_a_rival_phrase_answers_no_other_question(make_corpus, tmp_path) -> None:
     got = _answer_values(make_corpus, tmp_path, ENROLMENT, "How many students attend the college?")
     assert got == ["800"], f"expected the enrolment only, not the missing students; got {got}"
+
+
+STATIONS = {
+    "a.txt": (
+        "Trains collide near Hillford\n\n"
+        "The express, en route from Shalimar station near Riverton to Lakeside Central station, "
+        "collided with a goods train. The crash happened near Hillford Bazar station on Friday.\n\n"
+        "Residents in Hillford Bazar and in Shalimar said the trains were full.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the station where it happened: not the city beside another station, nor where it set out from
+        ("Near which station did the trains collide?", ["Hillford Bazar"]),
+    ],
+)
+def test_candidates_station_by_its_type_and_relation(
+    make_corpus, tmp_path, question: str, expected: list[str]
+) -> None:
+    got = _answer_values(make_corpus, tmp_path, STATIONS, question)
+    assert got == expected, f"{question!r}: expected {expected}, got {got}"
