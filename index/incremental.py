@@ -10,15 +10,27 @@ name?) and, for an article that states no date, the corpus's latest publication 
 `IncrementalAssembly` keeps, for each article: the cleaned article (keyed by its
 file's size, time and sidecar entry, so an unchanged file is not read again), the
 capitalization counts it adds, its passages as the builder keeps them (pickled)
-with its name occurrences, and which counts it read and which way they went. On
-the next build only these go through spaCy: new or changed articles, articles
+with its gathered name evidence, and which counts it read and which way they went.
+On the next build only these go through spaCy: new or changed articles, articles
 whose consulted counts now go the other way, and undated articles when the
-latest date moved. Everything after that (typing names, places, BM25 postings
-and statistics, the file) runs over the whole corpus exactly as in a full build,
-so the index is the same one (tests/index/test_incremental.py compares them).
+latest date moved. The corpus's capitalization counts change by the counts of the
+articles that came, went or changed.
+
+The corpus-wide half is proportional to what changed, too. Names are typed across
+the whole corpus again (from the articles' evidence, merged by blocks), but each
+article keeps its passages settled and encoded as the index's columns, with entity
+ids as marks for their name keys (filled in when the file is written: one new name
+renumbers the entities after it), its search-term counts and the kinds of the names
+it settled with; only articles one of whose names changed kind are settled again.
+The string table, article numbers and BM25 postings (whose weights depend on the
+corpus's size and average length) are joined from these arrays with numpy. Settling
+reads an entity's kind only; were it to read more of an entity, `settled_kinds`
+would have to record that too. The index is the one a full build makes
+(tests/index/test_incremental.py compares them array by array).
 
 The parts live in the memory of the process that built them (`rebuild` keeps one
-assembly per index file): the first build in a process is a full one.
+assembly per index file): the first build in a process is a full one (in forked
+workers for a large corpus, as a full build).
 """
 
 from __future__ import annotations
