@@ -544,7 +544,16 @@ class _SourceGates(_Proximity):
         if not m.attribution:
             return False
         said_by = set(self.index.term_maker.terms(m.attribution))
-        return all(_said_by(t, said_by, self.index) for t in self.q.according)
+        home = said_by & _home_government()
+        return all(
+            _said_by(t, said_by, self.index) or (home and t in self.home_terms) for t in self.q.according
+        )
+
+    @cached_property
+    def home_terms(self) -> set[str]:
+        """The terms of the main event's places: "the Odisha government" may be "the state government"."""
+        maker = self.index.term_maker
+        return {t for e in frame_of(self.index).places for t in maker.terms(self.entities[e].name)}
 
     def speaker_ok(self, p: Passage, m: Mention) -> bool:
         """For "who said ...": is the mention the source its sentence names, by the verb asked
@@ -657,6 +666,11 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 
 
 PART_REACH = 3  # words before a number that a part marker may stand
+
+
+@cache
+def _home_government() -> frozenset[str]:
+    return frozenset(words("home_government_words"))
 
 
 @cache
@@ -780,6 +794,20 @@ def _with_range(p: Passage, m: Mention) -> Mention:
     return m
 
 
+EARLIER_REACH = 4  # tokens before a figure an earlier-marker may stand: "was earlier put at 288"
+
+
+def _earlier_figure(p: Passage, m: Mention) -> bool:
+    """Does the text mark the figure as an earlier one ("from 288", "was earlier put at 288")?"""
+    before = p.terms[max(0, m.tok - EARLIER_REACH) : m.tok]
+    return bool(set(before) & _earlier_markers())
+
+
+@cache
+def _earlier_markers() -> frozenset[str]:
+    return frozenset(words("earlier_markers"))
+
+
 def _range_end(p: Passage, m: Mention) -> bool:
     """Is the count the upper end of a range ("10 to 12 coaches", "two or three")? A change
     ("rose from 233 to 261") is not a range: each figure stands."""
@@ -878,6 +906,8 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 continue
             if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years, named):
                 continue
+            if m.kind == "count" and question.latest and _earlier_figure(p, m):
+                continue  # "the revised toll": not "was earlier put at 288", not "to 275 from 288"
             if m.kind == "count" and (_modifier(p, m) or _range_end(p, m)):
                 continue  # "10 to 12 coaches": the range is its first number's answer, not two
             if (

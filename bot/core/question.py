@@ -154,6 +154,7 @@ class Question:
     speech: str | None = None  # the speech verb asked about, when narrower than "say": "announce"
     statement: bool = False  # "when did the group say it would stop": the date of a statement
     where_at: bool = False  # "near which station", "in which town": where it is, not from or to
+    latest: bool = False  # "the revised toll": the figure as it now stands, not an earlier one
     speaker_entities: list[str] = field(default_factory=list)  # "which White House official said"
     zone: str | None = None  # "what time ... in GMT": times in that zone only ("local" for local time)
     dates: list[str] = field(default_factory=list)  # ISO dates the question names ("the feb 2 strikes")
@@ -304,6 +305,7 @@ def analyse(raw: str, index: Index) -> Question:
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
         statement=kind in ("date", "time") and spoken_at is not None,
+        latest=kind == "number" and bool(set(lowers) & _latest_markers()),
         where_at=bool(re.search(r"\b(near|at|in|outside|inside|beside)\s+(which|what)\b", lowered)),
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
@@ -388,6 +390,11 @@ def _counted(
         if c not in GENERIC_COUNTED and c not in exclusive_terms and c not in QUESTION_WORDS
         and (index.postings.has(c) or c in index.groups_of_term)
     ]  # fmt: skip
+
+
+@cache
+def _latest_markers() -> frozenset[str]:
+    return frozenset(words("latest_markers"))
 
 
 def _role(terms: list[str], consumed: set[int]) -> str | None:

@@ -467,3 +467,17 @@ def test_candidates_station_by_its_type_and_relation(
 ) -> None:
     got = _answer_values(make_corpus, tmp_path, STATIONS, question)
     assert got == expected, f"{question!r}: expected {expected}, got {got}"
+
+
+REVISED = {
+    "a.txt": (
+        "Riverton train crash toll revised\n\n"
+        "The toll was earlier put at 288, which the state government revised to 275 on Sunday.\n"
+    ),
+}
+
+
+def test_candidates_revised_figure_is_the_latest(make_corpus, tmp_path) -> None:
+    # the figure as it now stands, not the one the text marks as earlier
+    got = set(_answer_values(make_corpus, tmp_path, REVISED, "What's the revised death toll?"))
+    assert got == {"275"}, f"expected the revised toll only, got {got}"
