@@ -61,8 +61,8 @@ SHARED_SETS = {
     "balasore": (
         "corpora/balasore-train-crash-2023/questions.jsonl",
         "corpora/balasore-train-crash-2023/articles",
-        0.76,
-        9,
+        0.8,
+        8,
     ),
     "garissa": (
         "corpora/garissa-university-attack-2015/questions.jsonl",
