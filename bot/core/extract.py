@@ -352,6 +352,8 @@ class _NumberGates(_Proximity):
         for j, groups in self.group_hits(p, members).items():
             if m.tok <= j < m.tok_end:
                 continue
+            if j > 0 and p.terms[j - 1] == "the" and p.terms[j] in _people_after_the():
+                continue  # "to rush the injured to hospitals": people named, not this number's verb
             # A rival predicate across "and" or a comma belongs to its own clause: "revised the
             # toll to 275 ... and put the number of injured at 1,175".
             d = self.distance(p, m, j, break_cost=PREDICATE_BREAK_COST, breaks_at=PREDICATE_BREAKS)
@@ -666,6 +668,11 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 
 
 PART_REACH = 3  # words before a number that a part marker may stand
+
+
+@cache
+def _people_after_the() -> frozenset[str]:
+    return frozenset(words("people_after_the"))
 
 
 @cache

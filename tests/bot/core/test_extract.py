@@ -481,3 +481,17 @@ def test_candidates_revised_figure_is_the_latest(make_corpus, tmp_path) -> None:
     # the figure as it now stands, not the one the text marks as earlier
     got = set(_answer_values(make_corpus, tmp_path, REVISED, "What's the revised death toll?"))
     assert got == {"275"}, f"expected the revised toll only, got {got}"
+
+
+RESCUERS = {
+    "a.txt": (
+        "Train crash near Riverton\n\n"
+        "At least 900 people were injured in the Riverton train crash. "
+        "Some 200 ambulances were at the site, besides 1,200 personnel to rush the injured to hospitals.\n"
+    ),
+}
+
+
+def test_candidates_people_named_by_a_predicate_word_bind_no_count(make_corpus, tmp_path) -> None:
+    got = _answer_values(make_corpus, tmp_path, RESCUERS, "How many people were injured in the crash?")
+    assert got == ["900"], f"expected the injured only, not the personnel rushing them; got {got}"
