@@ -352,8 +352,10 @@ class _NumberGates(_Proximity):
         for j, groups in self.group_hits(p, members).items():
             if m.tok <= j < m.tok_end:
                 continue
-            if j > 0 and p.terms[j - 1] == "the" and p.terms[j] in _people_after_the():
-                continue  # "to rush the injured to hospitals": people named, not this number's verb
+            if j > m.tok and p.terms[j - 1] == "the" and p.terms[j] in _people_after_the():
+                # "1,200 personnel to rush the injured": people named after the number, as the
+                # object of its own verb ("the dead included 12 students" stays bound)
+                continue
             # A rival predicate across "and" or a comma belongs to its own clause: "revised the
             # toll to 275 ... and put the number of injured at 1,175".
             d = self.distance(p, m, j, break_cost=PREDICATE_BREAK_COST, breaks_at=PREDICATE_BREAKS)
