@@ -17,7 +17,7 @@ import logging
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class SynonymTables(Protocol):
@@ -37,16 +37,28 @@ WORDS_FILE = Path(__file__).parent / "data" / "words.toml"
 
 
 @cache
+def _word_table() -> dict[str, Any]:
+    """index/data/words.toml, parsed once per process (each list used to parse it again)."""
+    return tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
+
+
+@cache
 def words(name: str) -> list[str]:
     """A closed word list from index/data/words.toml (package data, loaded once).
 
     Raises KeyError naming the list and the file when it is missing: a broken install,
     not something to answer around.
     """
-    table = tomllib.loads(WORDS_FILE.read_text(encoding="utf-8"))
+    table = _word_table()
     if name not in table:
         raise KeyError(f"{WORDS_FILE} has no word list {name!r}; reinstall Crosscheck or restore the file")
     return [str(w) for w in table[name]]
+
+
+@cache
+def word_set(name: str) -> frozenset[str]:
+    """The same list as a set, for membership tests on hot paths (built once per list)."""
+    return frozenset(words(name))
 
 
 # --- Closed word classes ---------------------------------------------------------------------------

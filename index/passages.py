@@ -10,7 +10,6 @@ attribution, and the places it locates things in.
 from __future__ import annotations
 
 import bisect
-import functools
 import itertools
 import logging
 import multiprocessing
@@ -26,7 +25,7 @@ from pydantic import BaseModel
 
 from index import attribution, entities, normalize, places
 from index.articles import Article
-from index.lexicon import PERSON_TITLES, TITLE_ABBREVIATIONS, words
+from index.lexicon import PERSON_TITLES, TITLE_ABBREVIATIONS, word_set
 from index.terms import TermMaker, Token, tokenize
 
 if TYPE_CHECKING:  # answering imports the models here; only building needs spaCy
@@ -117,11 +116,6 @@ INTRODUCERS = {
     "amid", "with", "on", "at", "according", "unlike", "like", "for", "from", "although", "though",
 }  # fmt: skip
 COMMON_SENTENCE_STARTS = {"this", "these", "those", "there", "however", "in", "one", "since"}
-
-
-@functools.cache
-def _person_nouns() -> frozenset[str]:
-    return frozenset(words("person_nouns"))
 
 
 # A title this many words into a capitalized run still heads a name: "Odisha Fire Service Director
@@ -581,7 +575,7 @@ class Builder:
         lower = word.lower()
         if lower in COMMON_SENTENCE_STARTS or (lower in self.term_maker.stops and not word.isupper()):
             return False
-        if lower in _person_nouns() and not self.capitalized_inside[lower]:
+        if lower in word_set("person_nouns") and not self.capitalized_inside[lower]:
             return False  # "Police identified ...": a noun for people, though a town is called so
         if places.lookup(word) or places.demonym_country(word):
             return True

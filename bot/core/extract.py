@@ -22,7 +22,7 @@ the nearer one. On top of closeness, gates:
 from __future__ import annotations
 
 import re
-from functools import cache, cached_property
+from functools import cached_property
 from weakref import WeakKeyDictionary
 
 from pydantic import BaseModel
@@ -32,7 +32,7 @@ from bot.core.question import Question
 from bot.core.retrieve import Hit
 from index.bm25 import idf_of
 from index.entities import apposed_after, apposed_before, name_key
-from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms, words
+from index.lexicon import PERSON_TITLES, ROLE_NOUNS, has_phrase, phrases, synonyms, word_set, words
 from index.passages import DIRECTIONS, Mention, Passage
 from index.places import compatible, contains, demonym_country
 from index.store import Index
@@ -267,7 +267,7 @@ class _NumberGates(_Proximity):
             if not self.exclusive[0]:
                 return None
             noun = _counted_noun(p, m)
-            if noun and any(t in _perpetrators() for t in noun):
+            if noun and any(t in word_set("perpetrator_nouns") for t in noun):
                 return False  # "the four terrorists had been killed": not the victims asked about
             # "three U.S. service members": the noun's last words name who, the first may modify
             if not noun or any(t in self.exclusive_words or _person_noun(t, self.index) for t in noun):
@@ -352,7 +352,7 @@ class _NumberGates(_Proximity):
         for j, groups in self.group_hits(p, members).items():
             if m.tok <= j < m.tok_end:
                 continue
-            if j > m.tok and p.terms[j - 1] == "the" and p.terms[j] in _people_after_the():
+            if j > m.tok and p.terms[j - 1] == "the" and p.terms[j] in word_set("people_after_the"):
                 # "1,200 personnel to rush the injured": people named after the number, as the
                 # object of its own verb ("the dead included 12 students" stays bound)
                 continue
@@ -543,12 +543,12 @@ class _SourceGates(_Proximity):
 
     def source_ok(self, m: Mention) -> bool:
         """Is the mention attributed to the source the question names, if it names one?"""
-        if not self.q.according or set(self.q.according) <= _generic_sources():
+        if not self.q.according or set(self.q.according) <= word_set("generic_sources"):
             return True
         if not m.attribution:
             return False
         said_by = set(self.index.term_maker.terms(m.attribution))
-        home = said_by & _home_government()
+        home = said_by & word_set("home_government_words")
         return all(
             _said_by(t, said_by, self.index) or (home and t in self.home_terms) for t in self.q.according
         )
@@ -672,35 +672,10 @@ _PERSON_NOUNS: WeakKeyDictionary[Index, set[str]] = WeakKeyDictionary()
 PART_REACH = 3  # words before a number that a part marker may stand
 
 
-@cache
-def _people_after_the() -> frozenset[str]:
-    return frozenset(words("people_after_the"))
-
-
-@cache
-def _home_government() -> frozenset[str]:
-    return frozenset(words("home_government_words"))
-
-
-@cache
-def _perpetrators() -> frozenset[str]:
-    return frozenset(words("perpetrator_nouns"))
-
-
-@cache
-def _generic_sources() -> frozenset[str]:
-    return frozenset(words("generic_sources"))
-
-
-@cache
-def _part_markers() -> frozenset[str]:
-    return frozenset(words("part_markers"))
-
-
 def _part(p: Passage, m: Mention) -> bool:
     """Is the number a part of a whole ("included 12 students", "among them three children")?"""
     before = set(p.terms[max(0, m.tok - PART_REACH) : m.tok])
-    return bool(_part_markers() & before) and not before & CLAUSE_BREAKS
+    return bool(word_set("part_markers") & before) and not before & CLAUSE_BREAKS
 
 
 def _modifier(p: Passage, m: Mention) -> bool:
@@ -809,12 +784,7 @@ EARLIER_REACH = 4  # tokens before a figure an earlier-marker may stand: "was ea
 def _earlier_figure(p: Passage, m: Mention) -> bool:
     """Does the text mark the figure as an earlier one ("from 288", "was earlier put at 288")?"""
     before = p.terms[max(0, m.tok - EARLIER_REACH) : m.tok]
-    return bool(set(before) & _earlier_markers())
-
-
-@cache
-def _earlier_markers() -> frozenset[str]:
-    return frozenset(words("earlier_markers"))
+    return bool(set(before) & word_set("earlier_markers"))
 
 
 def _range_end(p: Passage, m: Mention) -> bool:

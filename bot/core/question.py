@@ -18,7 +18,7 @@ from functools import cache
 from bot.core.models import Kind
 from bot.core.reading import read
 from index.entities import name_key
-from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase, words
+from index.lexicon import MODIFIED_NOUNS, ROLE_NOUNS, has_phrase, word_set, words
 from index.normalize import month_day, units
 from index.store import Index
 from index.terms import Token, tokenize
@@ -305,7 +305,7 @@ def analyse(raw: str, index: Index) -> Question:
         according=according, alias=alias, soft_places=soft_places, named_keys=named_keys,
         weekday=bool(WEEKDAY_RE.search(lowered)), speech=speech, zone=_zone(lowered),
         statement=kind in ("date", "time") and spoken_at is not None,
-        latest=kind == "number" and bool(set(lowers) & _latest_markers()),
+        latest=kind == "number" and bool(set(lowers) & word_set("latest_markers")),
         where_at=bool(re.search(r"\b(near|at|in|outside|inside|beside)\s+(which|what)\b", lowered)),
         dates=_dates(lowered, index) if kind != "date" else [], excluded=excluded,
         phrase_groups=_phrase_groups(terms, index), speaker_entities=speaker_entities,
@@ -390,11 +390,6 @@ def _counted(
         if c not in GENERIC_COUNTED and c not in exclusive_terms and c not in QUESTION_WORDS
         and (index.postings.has(c) or c in index.groups_of_term)
     ]  # fmt: skip
-
-
-@cache
-def _latest_markers() -> frozenset[str]:
-    return frozenset(words("latest_markers"))
 
 
 def _role(terms: list[str], consumed: set[int]) -> str | None:
