@@ -693,9 +693,9 @@ def _counted_noun(p: Passage, m: Mention) -> list[str]:
     noun = _noun_after(p, m.tok_end)
     if noun:
         return noun
-    for o in p.mentions:  # "10 to 12 coaches": the range's noun follows its other end
-        if o.kind == "count" and o.tok == m.tok_end + 1 and p.terms[m.tok_end] in ("to", "or"):
-            return _noun_after(p, o.tok_end)
+    joined = _joined_count(p, m)
+    if joined is not None:  # "10 to 12 coaches": the range's noun follows its other end
+        return _noun_after(p, joined.tok_end)
     # "the three-train crash ... to 275": a number modifying a noun counts no list it begins
     earlier = [
         o for o in p.mentions
@@ -767,15 +767,12 @@ def _speakers(scorer: _Scorer, p: Passage, number: int, relevance: float) -> lis
 
 def _with_range(p: Passage, m: Mention) -> Mention:
     """The count as said with the rest of its range: "10 to 12" (its value stays the first number)."""
-    for o in p.mentions:
-        if (
-            o.kind == "count"
-            and o.tok == m.tok_end + 1
-            and p.terms[m.tok_end] in ("to", "or")
-            and _range_end(p, o)
-        ):
-            return m.model_copy(update={"text": p.text[m.start : o.end], "end": o.end, "tok_end": o.tok_end})
-    return m
+    upper = _range_upper(p, m)
+    if upper is None:
+        return m
+    return m.model_copy(
+        update={"text": p.text[m.start : upper.end], "end": upper.end, "tok_end": upper.tok_end}
+    )
 
 
 EARLIER_REACH = 4  # tokens before a figure an earlier-marker may stand: "was earlier put at 288"
@@ -787,19 +784,28 @@ def _earlier_figure(p: Passage, m: Mention) -> bool:
     return bool(set(before) & word_set("earlier_markers"))
 
 
+def _joined_count(p: Passage, m: Mention) -> Mention | None:
+    """The count right after this one, joined by "to" or "or" ("10 to 12", "from 233 to 261")."""
+    if m.tok_end >= len(p.terms) or p.terms[m.tok_end] not in ("to", "or"):
+        return None
+    return next((o for o in p.mentions if o.kind == "count" and o.tok == m.tok_end + 1), None)
+
+
+def _range_upper(p: Passage, m: Mention) -> Mention | None:
+    """The count closing the range this one opens ("10 to 12 coaches", "two or three"); None for
+    a change ("rose from 233 to 261": each figure stands) or no range."""
+    upper = _joined_count(p, m)
+    if upper is None or (m.tok > 0 and p.terms[m.tok - 1] in ("from", "between")):
+        return None
+    try:
+        return upper if float(m.value) < float(upper.value) else None
+    except ValueError:
+        return None
+
+
 def _range_end(p: Passage, m: Mention) -> bool:
-    """Is the count the upper end of a range ("10 to 12 coaches", "two or three")? A change
-    ("rose from 233 to 261") is not a range: each figure stands."""
-    for o in p.mentions:
-        if o.kind != "count" or o.tok_end + 1 != m.tok or p.terms[o.tok_end] not in ("to", "or"):
-            continue
-        if o.tok > 0 and p.terms[o.tok - 1] in ("from", "between"):
-            return False
-        try:
-            return float(o.value) < float(m.value)
-        except ValueError:
-            return False
-    return False
+    """Is the count the upper end of a range? Then the range is its first number's answer."""
+    return any(_range_upper(p, o) is m for o in p.mentions if o.kind == "count")
 
 
 BOUND_REACH = 7  # tokens after a count's noun its verb phrase may end: "have not been accounted for"

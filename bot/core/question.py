@@ -264,11 +264,11 @@ def analyse(raw: str, index: Index) -> Question:
     )
     speech = None
     speaker_entities: list[str] = []
-    if speaker:
+    if speaker and spoken_at is not None:  # (speaker implies the verb was found)
         focus = [t for t in focus if t not in SPEECH]
         spoken = {words[i].text for i in range(len(words)) if terms[i] in SPEECH}
         missing = [w for w in missing if w not in spoken]  # "was quoted" asks who spoke
-        at = next(i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed)
+        at = spoken_at
         speech = None if terms[at] in GENERIC_SPEECH else terms[at]
         if _wh_head(lowered) in GENERIC_ROLES:
             # "which Red Cross official was quoted": "official" is what the answer is, and sources
