@@ -108,6 +108,7 @@ class _Proximity:
         self.index = index
         # (passage, group set) -> group_hits: asked once per mention, the same for all of a passage's
         self._hits: dict[tuple[int, int], tuple[Passage, set[str], dict[int, set[str]]]] = {}
+        self._spans: dict[tuple[int, str], tuple[Passage, list[tuple[int, int]]]] = {}
         self._by_first: dict[int, tuple[set[str], dict[str, list[tuple[int, str, list[str]]]]]] = {}
         self.entities = index.entities
         postings = index.postings
@@ -158,13 +159,18 @@ class _Proximity:
 
     def phrase_spans(self, p: Passage, term: str) -> list[tuple[int, int]]:
         """Where the multi-word synonyms of a term stand in the passage, as token ranges
-        ("chief public relations officer" holds one for a spokesperson)."""
-        return [
-            (i, i + len(ph))
-            for ph in phrases(term, self.index)
-            for i in range(len(p.terms) - len(ph) + 1)
-            if p.terms[i : i + len(ph)] == ph
-        ]
+        ("chief public relations officer" holds one for a spokesperson). Asked once per mention,
+        the same for all of a passage's: cached, with the passage kept so its id stays its own."""
+        found = self._spans.get((id(p), term))
+        if found is None:
+            spans = [
+                (i, i + len(ph))
+                for ph in phrases(term, self.index)
+                for i in range(len(p.terms) - len(ph) + 1)
+                if p.terms[i : i + len(ph)] == ph
+            ]
+            found = self._spans[(id(p), term)] = (p, spans)
+        return found[1]
 
     def _synonyms(self, term: str) -> set[str]:
         """Synonyms of a term, computed once per question."""
