@@ -136,6 +136,35 @@ def _apposed_subject(text: str, tokens: list[Token], comma: int) -> str | None:
     return text[text.rindex(name, 0, tokens[opening].start) : tokens[comma - 1].end]
 
 
+def _with_closing_apposition(text: str, tokens: list[Token], source: str, start: int) -> str:
+    """An inverted source with the apposition that closes the sentence: "..., said KS Anand,
+    chief public relations officer of the South Eastern Railway." credits the railway's officer.
+
+    Only an apposition running to the sentence's end counts: one cut short by a boundary word
+    ("..., who ...", "..., adding that ...") or opening with a verb is a clause, not a title.
+    """
+    end = text.find(source, tokens[start].start) + len(source)
+    comma = next((k for k in range(start, len(tokens)) if tokens[k].start >= end), None)
+    if comma is None or tokens[comma].text != ",":
+        return source
+    k = comma + 1
+    if k >= len(tokens) or tokens[k].kind != "word" or tokens[k].text.lower().endswith(("ing", "ed")):
+        return source
+    while k < len(tokens) and k - comma <= MAX_SOURCE_TOKENS:
+        word = tokens[k].text.lower()
+        closing = word in (".", '"')
+        if (word in BOUNDARIES and not closing) or (
+            tokens[k].kind == "punct" and word not in ("-", "'") and not closing
+        ):
+            return source
+        if closing:
+            break
+        k += 1
+    if k < len(tokens) and tokens[k].text not in (".", '"'):
+        return source
+    return text[text.find(source, tokens[start].start) : tokens[k - 1].end]
+
+
 def _inside_source(text: str, tokens: list[Token], cues: list[Cue], i: int) -> bool:
     """Does token i lie inside the source phrase an earlier cue already read?"""
     for c in cues:
@@ -186,6 +215,8 @@ def find_cues(text: str, tokens: list[Token], lemmas: list[str]) -> list[Cue]:
             source, pronoun = _right_source(text, tokens, i + 1)  # '"...", said Jane Ortiz'
             if source and not (source[:1].isupper() or source.split()[0].lower() in ("the", "a", "an")):
                 source = None
+            if source and not pronoun:
+                source = _with_closing_apposition(text, tokens, source, i + 1)
         if source is None and (i == 0 or tokens[i - 1].text.lower() not in BE):
             continue
         cues.append(Cue(i, source, pronoun))

@@ -236,6 +236,8 @@ class _Proximity:
                 if any(self.distance(p, o, j) < d for o in rivals):
                     factor *= SHARED_CLOSENESS
                 best[t] = max(best.get(t, 0.0), factor * self.closeness(d))
+        if counted:  # a borrowed noun ("101 more" of "the 278 bodies") is as near as its own would be
+            best.update({t: max(best.get(t, 0.0), self.closeness(1)) for t in self.q.counted})
         context = {t: w for t, w in self.weights.items() if t not in self.anchors}
         for t in self.event_words:
             best[t] = max(best.get(t, 0.0), EVENT_WORD_CLOSENESS)
@@ -304,16 +306,21 @@ class _NumberGates(_Proximity):
         # come out in the order of the plain loops (group, phrase, position), which callers rely on.
         by_first = self._phrases_by_first(members)
         terms, stops = p.terms, p.stops
-        found: list[tuple[int, int, str]] = []  # (order of the group and phrase, end position, group)
+        found: list[tuple[int, int, str, int]] = []  # (order of group and phrase, end, group, start)
         for start, term in enumerate(terms):
             for order, group, phrase in by_first.get(term, ()):
                 n = len(phrase)
                 if terms[start : start + n] == phrase and (n > 1 or not stops[start]):
-                    found.append((order, start + n - 1, group))
+                    found.append((order, start + n - 1, group, start))
         found.sort()
+        # "not been accounted for" (missing) holds "accounted for" (identified): the longest wins
+        first: dict[int, int] = {}
+        for _, j, _, start in found:
+            first[j] = min(first.get(j, start), start)
         hits: dict[int, set[str]] = {}
-        for _, j, group in found:
-            hits.setdefault(j, set()).add(group)
+        for _, j, group, start in found:
+            if start == first[j]:
+                hits.setdefault(j, set()).add(group)
         return hits
 
     def _phrases_by_first(self, members: set[str]) -> dict[str, list[tuple[int, str, list[str]]]]:
@@ -355,9 +362,10 @@ class _NumberGates(_Proximity):
         if not asked:
             return not self.bound_predicate(p, m)  # "three killed" is no answer to "how many members"
         nearest: tuple[int, set[str]] | None = None
+        whole = _partitive_whole(p, m)
         for j, groups in self.group_hits(p, members).items():
-            if m.tok <= j < m.tok_end:
-                continue
+            if m.tok <= j < m.tok_end or (whole and j >= m.tok_end):
+                continue  # "of the 278 bodies, 177 have been identified": the verb is the part's
             if j > m.tok and p.terms[j - 1] == "the" and p.terms[j] in word_set("people_after_the"):
                 # "1,200 personnel to rush the injured": people named after the number, as the
                 # object of its own verb ("the dead included 12 students" stays bound)
@@ -684,6 +692,21 @@ def _part(p: Passage, m: Mention) -> bool:
     return bool(word_set("part_markers") & before) and not before & CLAUSE_BREAKS
 
 
+def _partitive_whole(p: Passage, m: Mention) -> bool:
+    """Is the number the whole a part is taken from ("of the 278 bodies, 177 ...")?"""
+    k = m.tok - 1
+    if k >= 0 and p.terms[k] == "the":
+        k -= 1
+    if k < 0 or p.terms[k] != "of":
+        return False
+    after = m.tok_end + len(_noun_after(p, m.tok_end))
+    return (
+        after + 1 < len(p.terms)
+        and p.terms[after] == ","
+        and any(o.kind == "count" and o.tok == after + 1 for o in p.mentions)
+    )
+
+
 def _modifier(p: Passage, m: Mention) -> bool:
     """Is the number joined to the next word ("the three-train crash", "a 24-hour curfew")? Then
     it describes that word; it counts nothing."""
@@ -707,7 +730,8 @@ def _counted_noun(p: Passage, m: Mention) -> list[str]:
         o for o in p.mentions
         if o.kind == "count" and o.tok_end <= m.tok and m.tok - o.tok_end <= 8 and not _modifier(p, o)
     ]  # fmt: skip
-    return _noun_after(p, earlier[-1].tok_end) if earlier else []
+    # "of the 278 bodies, 177 have been identified while 101 more ...": borrowed along the chain
+    return _counted_noun(p, earlier[-1]) if earlier else []
 
 
 def _noun_after(p: Passage, k: int) -> list[str]:

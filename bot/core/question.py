@@ -252,7 +252,8 @@ def analyse(raw: str, index: Index) -> Question:
     role_words = _role_words(words, terms, lowers, role, named_words, maker) if role else []
     focus, missing, unknown = _focus(words, terms, consumed, type_noun, index)
     if kind == "time":  # "what time ... in GMT": the zone is the answer's form, not a word near it
-        focus = [t for t in focus if not ZONE_RE.fullmatch(t)]
+        zone_terms = _zone_terms(lowered, lowers, terms)
+        focus = [t for t in focus if not ZONE_RE.fullmatch(t) and t not in zone_terms]
         missing = [w for w in missing if not ZONE_RE.fullmatch(w.lower())]
     spoken_at = next((i for i in range(len(words)) if terms[i] in SPEECH and i not in consumed), None)
     # "who is the al-Shabab spokesman quoted on the attack": an office named before the verb is
@@ -561,6 +562,18 @@ def _phrase_groups(terms: list[str], index: Index) -> set[str]:
         for phrase in entries:
             if len(phrase) > 1 and has_phrase(terms, phrase):
                 found.add(group)
+    return found
+
+
+def _zone_terms(lowered: str, lowers: list[str], terms: list[str]) -> set[str]:
+    """The terms of the words that name a zone ("local time" holds "local"): the answer's form,
+    not words its sentence must contain, as "6.55 p.m." answers "local time" unsaid."""
+    found: set[str] = set()
+    for match in ZONE_RE.finditer(lowered):
+        phrase = match.group(1).split()
+        for i in range(len(lowers) - len(phrase) + 1):
+            if lowers[i : i + len(phrase)] == phrase:
+                found.update(terms[i : i + len(phrase)])
     return found
 
 

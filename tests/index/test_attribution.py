@@ -47,6 +47,16 @@ def sources(index: Index, text: str) -> list[str | None]:
             "Arnolda Shiundu, a Kenyan Red Cross official",
         ),
         ("Lena Ortiz, 46, said the bridge had collapsed.", "Lena Ortiz, 46"),
+        # an apposition closing the sentence after an inverted source is the source's title
+        (
+            "So far, 288 people have died, said KS Anand, "
+            "chief public relations officer of the Eastern Railway.",
+            "KS Anand, chief public relations officer of the Eastern Railway",
+        ),
+        ('"Nine died," said Jane Ortiz, a nurse.', "Jane Ortiz, a nurse"),
+        # a clause after the comma is no title
+        ("Nine died, said Jane Ortiz, who runs the clinic.", "Jane Ortiz"),
+        ("Nine died, said Jane Ortiz, adding that more were hurt.", "Jane Ortiz"),
     ],
 )
 def test_find_cues_names_source(index: Index, text: str, source: str) -> None:

@@ -495,3 +495,46 @@ RESCUERS = {
 def test_candidates_people_named_by_a_predicate_word_bind_no_count(make_corpus, tmp_path) -> None:
     got = _answer_values(make_corpus, tmp_path, RESCUERS, "How many people were injured in the crash?")
     assert got == ["900"], f"expected the injured only, not the personnel rushing them; got {got}"
+
+
+IDENTIFIED = {
+    "a.txt": (
+        "Ferry sinks off Port Alder\n\n"
+        "Officials said that of the 90 bodies, 60 have been identified "
+        "while 30 more are yet to be identified.\n"
+    ),
+    "b.txt": (
+        "Port Alder ferry toll\n\n"
+        "The ferry sank off Port Alder on Monday. 40 passengers have not been accounted for, "
+        "and 120 passengers are safe and accounted for.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # "30 more" counts what "60" counts, which counts "the 90 bodies"; the 60 are identified
+        ("How many bodies are still unidentified?", {"30"}),
+        ("How many bodies have been identified?", {"60"}),
+        # "not been accounted for" holds "accounted for": the longer phrase decides
+        ("How many passengers are unaccounted for?", {"40"}),
+        ("How many passengers are safe and accounted for?", {"120"}),
+    ],
+)
+def test_candidates_elliptical_count_borrows_along_the_chain_and_opposites_compete(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, IDENTIFIED, question))
+    assert got == expected, f"expected {expected} for {question!r}, got {got}"
+
+
+LOCAL_TIMES = {
+    "a.txt": "Ferry sinks off Port Alder\n\nThe ferry sank off Port Alder at about 7pm local time.\n",
+    "b.txt": "Port Alder ferry\n\nThe ferry sank near the harbour in the evening, at around 6.55 p.m.\n",
+}
+
+
+def test_candidates_local_time_asked_need_not_be_said(make_corpus, tmp_path) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, LOCAL_TIMES, "What time did the ferry sink, local time?"))
+    assert got == {"19:00", "18:55"}, f"expected both local times, the unzoned one too; got {got}"
