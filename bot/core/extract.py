@@ -284,6 +284,8 @@ class _NumberGates(_Proximity):
         noun = _counted_noun(p, m)
         if not noun:
             return None
+        # "28 non-Muslims" are not the Muslims asked about; "36 non-Muslim quarry workers" are workers
+        noun = [t for k, t in enumerate(noun) if t != "non" and (k == 0 or noun[k - 1] != "non")]
         for c in self.q.counted:
             if (
                 c in noun
@@ -722,6 +724,11 @@ def _counted_noun(p: Passage, m: Mention) -> list[str]:
     noun = _noun_after(p, m.tok_end)
     if noun:
         return noun
+    k = m.tok_end
+    if k < len(p.terms) and p.terms[k] == "of":  # "15 of the Muslims": the partitive's noun
+        k += 2 if k + 1 < len(p.terms) and p.terms[k + 1] == "the" else 1
+        if noun := _noun_after(p, k):
+            return noun
     joined = _joined_count(p, m)
     if joined is not None:  # "10 to 12 coaches": the range's noun follows its other end
         return _noun_after(p, joined.tok_end)

@@ -241,7 +241,11 @@ def analyse(raw: str, index: Index) -> Question:
     soft_places = [p for p in soft_places if p not in excluded]
     place_terms = [t for e in places for t in maker.terms(index.entities[e].name)]
     exclusive_terms = _exclusive_terms(index)
-    counted = _counted(kind, words, terms, lowers, consumed, index, exclusive_terms)
+    # "how many Muslims": a people's name is what is counted, though it names an entity too
+    peoples = {
+        k for lo, hi, e in entity_spans if index.entities[e].kind in ("norp", "other") for k in range(lo, hi)
+    }
+    counted = _counted(kind, words, terms, lowers, consumed - peoples, index, exclusive_terms)
     type_noun = (
         _type_noun(words, terms, lowers, consumed, maker)
         if kind in ("place", "organization", "other")

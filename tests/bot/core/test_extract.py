@@ -538,3 +538,30 @@ LOCAL_TIMES = {
 def test_candidates_local_time_asked_need_not_be_said(make_corpus, tmp_path) -> None:
     got = set(_answer_values(make_corpus, tmp_path, LOCAL_TIMES, "What time did the ferry sink, local time?"))
     assert got == {"19:00", "18:55"}, f"expected both local times, the unzoned one too; got {got}"
+
+
+PEOPLES = {
+    "a.txt": (
+        "Siege at Lakeside college\n\n"
+        "The hostages had been separated, and 15 of the Christians had already been released, "
+        "a spokesman for the group said.\n"
+    ),
+    "b.txt": (
+        "Lakeside college siege\n\n"
+        "A spokesperson for the group said that 15 Christians were released. "
+        "The group also released 28 non-Christians from a bus it had seized.\n"
+    ),
+}
+
+
+def test_candidates_count_of_a_people_named_in_the_question(make_corpus, tmp_path) -> None:
+    # "how many Christians": the people's name is what is counted; "15 of the Christians" counts
+    # them too; "28 non-Christians" are not them
+    engine = _engine(make_corpus(PEOPLES), tmp_path)
+    q = analyse("How many Christians did the group release?", engine.index)
+    assert q.counted == ["christians"], f"expected the people counted, got {q.counted}"
+    got = {
+        (engine.index.passage(c.passage).doc_id, c.mention.value)
+        for c in candidates(q, engine.index, retrieve(q, engine.index))
+    }
+    assert got == {("a", "15"), ("b", "15")}, f"expected 15 from both articles only, got {got}"
