@@ -362,7 +362,14 @@ class _NumberGates(_Proximity):
         """Is the number bound to the predicate asked about, and not to a rival one?"""
         asked, members = self.exclusive
         if not asked:
-            return not self.bound_predicate(p, m)  # "three killed" is no answer to "how many members"
+            # "three killed" is no answer to "how many members"; "all four attackers are dead" is
+            # to "how many attackers were there": the whole, counted by its own noun, of which a
+            # clause says what befell it ("the three soldiers killed in ..." names only those)
+            total = m.tok > 0 and p.terms[m.tok - 1] in word_set("total_markers") and self.counted_match(p, m)
+            hits = self.group_hits(p, self.exclusive[1])
+            noun = range(m.tok_end, m.tok_end + len(_noun_after(p, m.tok_end)))
+            clause = not any(j in hits for j in noun) and (noun.stop >= len(p.terms) or p.stops[noun.stop])
+            return bool(total and clause) or not self.bound_predicate(p, m)
         nearest: tuple[int, set[str]] | None = None
         whole = _partitive_whole(p, m)
         for j, groups in self.group_hits(p, members).items():

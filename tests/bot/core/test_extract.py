@@ -565,3 +565,34 @@ def test_candidates_count_of_a_people_named_in_the_question(make_corpus, tmp_pat
         for c in candidates(q, engine.index, retrieve(q, engine.index))
     }
     assert got == {("a", "15"), ("b", "15")}, f"expected 15 from both articles only, got {got}"
+
+
+ATTACKERS = {
+    "a.txt": (
+        "Siege at Lakeside college ends\n\n"
+        "Officials said the campus is now secure and all four attackers are dead. "
+        "The interior ministry said two attackers had been neutralised earlier.\n"
+    ),
+    "b.txt": (
+        "Lakeside college siege\n\n"
+        "Witnesses spoke of at least five attackers. "
+        "The three guards killed at the gate were named on Friday.\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the whole ("all four attackers", then what befell them) counts them; "two ... neutralised"
+        # says how many were killed, not how many there were
+        ("How many attackers were there?", {"4", "5"}),
+        # "the three guards killed at the gate": the participle names only those killed
+        ("How many guards were at the college?", set()),
+    ],
+)
+def test_candidates_whole_counted_by_its_noun_whatever_befell_it(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, ATTACKERS, question))
+    assert got == expected, f"expected {expected} for {question!r}, got {got}"
