@@ -26,6 +26,7 @@ import logging
 from typing import Any
 
 import spacy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
@@ -134,24 +135,25 @@ def news_sentence_fixes(doc: Doc) -> Doc:
     The sentencizer starts a sentence after any "." token; in news copy "Sgt.",
     "Maj. Gen." and "John F." precede a name, not a new sentence.
     """
-    for token in doc[1:]:
-        prev = doc[token.i - 1]
-        if (
-            not token.is_sent_start
-            and prev.text.endswith(".")
-            and len(prev.text) > 2
-            and prev.text not in TITLE_ABBREVIATIONS
-            and token.text in SENTENCE_OPENERS
-        ):
-            token.is_sent_start = True  # "at 9:30 p.m. The next day": the abbreviation ends it
+    # Texts and flags read once (a Token object per access was most of this component's time);
+    # each token's decision reads only its own flag and texts, so changing one affects no other.
+    texts = [t.text for t in doc]
+    starts = doc.to_array(SENT_START).tolist()  # 1: starts a sentence; anything else: does not
+    for i in range(1, len(texts)):
+        prev, word = texts[i - 1], texts[i]
+        if starts[i] != 1:
+            if (
+                prev.endswith(".")
+                and len(prev) > 2
+                and prev not in TITLE_ABBREVIATIONS
+                and word in SENTENCE_OPENERS
+            ):
+                doc[i].is_sent_start = True  # "at 9:30 p.m. The next day": the abbreviation ends it
             continue
-        if not token.is_sent_start:
-            continue
-        abbreviation = prev.text in TITLE_ABBREVIATIONS or (
-            len(prev.text) == 2 and prev.text[0].isupper() and prev.text[1] == "."
-        )
-        if abbreviation and token.text[:1].isupper():
-            token.is_sent_start = False
+        initial = len(prev) == 2 and prev[0].isupper() and prev[1] == "."
+        abbreviation = prev in TITLE_ABBREVIATIONS or initial
+        if abbreviation and word[:1].isupper():
+            doc[i].is_sent_start = False
     return doc
 
 

@@ -219,22 +219,47 @@ class _Sent:
     propn: list[tuple[int, int]]
 
 
-def _paragraph(doc: Doc) -> tuple[list[_Word], list[_Sent]]:
+class _Words:
+    """A paragraph's spaCy tokens as passages read them: texts, character offsets and stop flags,
+    copied out of the Doc once (every Token access builds a Python object; most tokens are
+    never looked at again, so `_Word`s are made only for the proper-noun spans' tokens)."""
+
+    __slots__ = ("idx", "stop", "text")
+
+    def __init__(self, doc: Doc) -> None:
+        from spacy.attrs import IDX, IS_STOP
+
+        self.text = [t.text for t in doc]
+        columns = doc.to_array([IDX, IS_STOP]).T.tolist()
+        self.idx: list[int] = columns[0] if columns else []
+        self.stop: list[int] = columns[1] if columns else []
+
+    def span(self, start: int, end: int) -> list[_Word]:
+        """Tokens start..end as `_Word`s."""
+        return [_Word(self.text[k], k, self.idx[k], bool(self.stop[k])) for k in range(start, end)]
+
+
+def _paragraph(doc: Doc, text: str) -> tuple[_Words, list[_Sent]]:
     """A paragraph's tokens and sentences, read from the Doc once (each Doc.sents, Span.ents
-    and Token access builds new Python objects; reading them per sentence was quadratic)."""
-    words = [_Word(t.text, t.i, t.idx, t.is_stop) for t in doc]
-    ents = [_Ent(e.start, e.end, e.label_, e.start_char, e.end_char, e.text) for e in doc.ents]
+    and Token access builds new Python objects; reading them per sentence was quadratic).
+    `text` is the paragraph the Doc was made from (Doc.text joins every token again)."""
+    words = _Words(doc)
+    idx, texts = words.idx, words.text
+    ents = [(e.start, e.end, e.label_, e.start_char, e.end_char) for e in doc.ents]
     propn = [(span.start, span.end) for span in doc.spans.get("propn", [])]
-    text = doc.text
     sents = []
     for start, end in [(s.start, s.end) for s in doc.sents]:
-        start_char = words[start].idx
-        end_char = words[end - 1].idx + len(words[end - 1].text)
+        start_char = idx[start]
+        end_char = idx[end - 1] + len(texts[end - 1])
         inside = []
-        for ent in ents:  # as Span.ents: entities from the sentence start, up to one running past it
-            if ent.start >= start:
-                if ent.end <= end:
-                    inside.append(ent)
+        for ent_start, ent_end, label, ent_start_char, ent_end_char in ents:
+            # as Span.ents: entities from the sentence start, up to one running past it
+            if ent_start >= start:
+                if ent_end <= end:
+                    inside.append(
+                        _Ent(ent_start, ent_end, label, ent_start_char, ent_end_char,
+                             text[ent_start_char:ent_end_char])
+                    )  # fmt: skip
                 else:
                     break
         spans = [(lo, hi) for lo, hi in propn if lo >= start and hi <= end]
@@ -323,7 +348,7 @@ class Builder:
             # a paragraph without one has left the quote.
             state.reopen = state.open_quote and opens_with_quote
             state.open_quote = state.open_quote and opens_with_quote
-            words, sents = _paragraph(doc)
+            words, sents = _paragraph(doc, texts[para_index])
             for sent in sents:
                 if not sent.text.strip():
                     continue
@@ -347,7 +372,7 @@ class Builder:
         para_index: int,
         para_start: int,
         heading: bool,
-        words: list[_Word],
+        words: _Words,
         sent: _Sent,
         index: int,
         reference: date | None,
@@ -508,7 +533,7 @@ class Builder:
         return common | dict(value=resolved.iso, precision=resolved.precision)
 
     def _name_spans(
-        self, doc_words: list[_Word], sent: _Sent, heading: bool, tok_range
+        self, doc_words: _Words, sent: _Sent, heading: bool, tok_range
     ) -> list[tuple[str, int, int, str | None]]:
         """Proper-noun spans of a sentence, cleaned: no dates, titles or sentence-initial words."""
         spans = []
@@ -517,7 +542,7 @@ class Builder:
         for span_start, span_end in sent.propn:
             if any(s < span_end and span_start < e for s, e in date_like):
                 continue
-            words = doc_words[span_start:span_end]
+            words = doc_words.span(span_start, span_end)
             while words and (
                 (words[0].is_stop and not (words[0].text.isupper() and len(words[0].text) > 1))
                 or words[0].text.rstrip(".").lower() in PERSON_TITLES
