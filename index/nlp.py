@@ -23,10 +23,11 @@ the entity typing uses as strong evidence.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Container, Iterable, Iterator
+from typing import Any, NamedTuple
 
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import IDX, IS_PUNCT, IS_STOP, SENT_START
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
@@ -128,32 +129,40 @@ def ruler_patterns() -> list[dict[str, Any]]:
     return _count_patterns() + _date_patterns() + _time_patterns()
 
 
-@Language.component("news_sentence_fixes")
-def news_sentence_fixes(doc: Doc) -> Doc:
-    """Undo sentence starts that follow a title abbreviation or a single initial.
+def news_fixes(texts: list[str], starts: list[bool]) -> list[tuple[int, bool]]:
+    """Where news copy overrides the sentencizer: (token, starts a sentence) for each token changed.
 
     The sentencizer starts a sentence after any "." token; in news copy "Sgt.",
-    "Maj. Gen." and "John F." precede a name, not a new sentence.
+    "Maj. Gen." and "John F." precede a name, not a new sentence. Each token's decision
+    reads only its own flag and the texts, so one change affects no other.
     """
-    # Texts and flags read once (a Token object per access was most of this component's time);
-    # each token's decision reads only its own flag and texts, so changing one affects no other.
-    texts = [t.text for t in doc]
-    starts = doc.to_array(SENT_START).tolist()  # 1: starts a sentence; anything else: does not
+    changes = []
     for i in range(1, len(texts)):
         prev, word = texts[i - 1], texts[i]
-        if starts[i] != 1:
+        if not starts[i]:
             if (
                 prev.endswith(".")
                 and len(prev) > 2
                 and prev not in TITLE_ABBREVIATIONS
                 and word in SENTENCE_OPENERS
             ):
-                doc[i].is_sent_start = True  # "at 9:30 p.m. The next day": the abbreviation ends it
+                changes.append((i, True))  # "at 9:30 p.m. The next day": the abbreviation ends it
             continue
         initial = len(prev) == 2 and prev[0].isupper() and prev[1] == "."
         abbreviation = prev in TITLE_ABBREVIATIONS or initial
         if abbreviation and word[:1].isupper():
-            doc[i].is_sent_start = False
+            changes.append((i, False))
+    return changes
+
+
+@Language.component("news_sentence_fixes")
+def news_sentence_fixes(doc: Doc) -> Doc:
+    """Undo sentence starts that follow a title abbreviation or a single initial (`news_fixes`)."""
+    # Texts and flags read once: a Token object per access was most of this component's time.
+    texts = [t.text for t in doc]
+    starts = [flag == 1 for flag in doc.to_array(SENT_START).tolist()]  # 1: starts a sentence
+    for i, starts_sentence in news_fixes(texts, starts):
+        doc[i].is_sent_start = starts_sentence
     return doc
 
 
@@ -199,9 +208,12 @@ class ProperNounSpans:
             ],
         )
 
+    def spans(self, texts: list[str]) -> list[tuple[int, int]]:
+        """The proper-noun spans (start, end) of a paragraph's token texts, in text order."""
+        return longest_first((start, end) for _, start, end in self.matcher(texts))
+
     def __call__(self, doc: Doc) -> Doc:
-        matches = self.matcher([t.text for t in doc])
-        spans = longest_first((start, end) for _, start, end in matches)
+        spans = self.spans([t.text for t in doc])
         doc.spans["propn"] = [Span(doc, start, end, label="PROPN") for start, end in spans]
         return doc
 
@@ -230,19 +242,27 @@ class RuleEntities:
         for label, group in by_label.items():
             self.matcher.add(label, group)
 
-    def __call__(self, doc: Doc) -> Doc:
+    def matches(self, texts: list[str]) -> list[tuple[int, int, int]]:
+        """The entities the rules find in a paragraph's token texts, as (label hash, start, end),
+        none overlapping, in the order the EntityRuler settles them (longest, then earliest)."""
         keys = [self.strings.add(label) for label in self.matcher.labels]
         # The same set of (label hash, start, end) the EntityRuler sorts, so that a span two
         # labels match ("2024": a count and a year) gets the label the EntityRuler gives it.
-        found = {(keys[label], start, end) for label, start, end in self.matcher([t.text for t in doc])}
-        entities = list(doc.ents)
-        new_entities = []
+        found = {(keys[label], start, end) for label, start, end in self.matcher(texts)}
+        chosen = []
         seen: set[int] = set()
         for key, start, end in sorted(found, key=lambda m: (m[2] - m[1], -m[1]), reverse=True):
             if start not in seen and end - 1 not in seen:
-                new_entities.append(Span(doc, start, end, label=key))
-                entities = [e for e in entities if not (e.start < end and e.end > start)]
+                chosen.append((key, start, end))
                 seen.update(range(start, end))
+        return chosen
+
+    def __call__(self, doc: Doc) -> Doc:
+        entities = list(doc.ents)
+        new_entities = []
+        for key, start, end in self.matches([t.text for t in doc]):
+            new_entities.append(Span(doc, start, end, label=key))
+            entities = [e for e in entities if not (e.start < end and e.end > start)]
         doc.ents = entities + new_entities
         return doc
 
@@ -258,6 +278,85 @@ def _add_rule_components(nlp: Language, trained: bool) -> None:
     ruler_options: dict[str, Any] = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     nlp.add_pipe("rule_entities", name="count_date_time", **ruler_options)
     nlp.add_pipe("proper_noun_spans")
+
+
+RULE_PIPES = ["news_sentencizer", "news_sentence_fixes", "count_date_time", "proper_noun_spans"]
+
+
+class Paragraph(NamedTuple):
+    """A paragraph's annotations as plain lists: what passages read of a Doc."""
+
+    texts: list[str]  # token texts
+    idx: list[int]  # token character offsets
+    stop: list[int]  # 1 for a stop word
+    sents: list[tuple[int, int]]  # sentence token ranges
+    ents: list[tuple[int, int, str]]  # entities (start, end, label), in text order
+    propn: list[tuple[int, int]]  # proper-noun spans, in text order
+
+
+def annotate(nlp: Language, texts: Iterable[str]) -> Iterator[Paragraph]:
+    """Each text through the pipeline, as a Paragraph.
+
+    The blank pipeline (`load_pipeline` without a trained model: the tokenizer and the rule
+    components alone) does not go through spaCy's Doc annotations: the tokenizer's tokens go
+    through the same rules as plain lists (`sentences`, `RuleEntities.matches`,
+    `ProperNounSpans.spans`), which is what the components compute, without the Span
+    objects, entity tags and Token objects that setting and reading them back costs (a third
+    of a build's spaCy time). Any other pipeline runs as spaCy runs it.
+    """
+    if nlp.pipe_names != RULE_PIPES:
+        for doc in nlp.pipe(texts):
+            yield _read(doc)
+        return
+    punct_chars = nlp.get_pipe("news_sentencizer").punct_chars  # type: ignore[attr-defined]
+    ruler: RuleEntities = nlp.get_pipe("count_date_time")  # type: ignore[assignment]
+    propn: ProperNounSpans = nlp.get_pipe("proper_noun_spans")  # type: ignore[assignment]
+    strings = nlp.vocab.strings
+    for text in texts:
+        doc = nlp.make_doc(text)
+        words = [t.text for t in doc]
+        idx, stop, punct = _columns(doc, [IDX, IS_STOP, IS_PUNCT])
+        ents = sorted((start, end, strings[key]) for key, start, end in ruler.matches(words))
+        yield Paragraph(words, idx, stop, sentences(words, punct, punct_chars), ents, propn.spans(words))
+
+
+def _columns(doc: Doc, attributes: list[int | str]) -> list[list[int]]:
+    """Token attributes as one list each."""
+    if not len(doc):
+        return [[] for _ in attributes]
+    return doc.to_array(attributes).T.tolist()
+
+
+def _read(doc: Doc) -> Paragraph:
+    """A Doc's annotations (a trained pipeline's: its NER entities among them)."""
+    idx, stop = _columns(doc, [IDX, IS_STOP])
+    return Paragraph(
+        [t.text for t in doc], idx, stop, [(s.start, s.end) for s in doc.sents],
+        [(e.start, e.end, e.label_) for e in doc.ents],
+        [(span.start, span.end) for span in doc.spans.get("propn", [])],
+    )  # fmt: skip
+
+
+def sentences(texts: list[str], punct: list[int], punct_chars: Container[str]) -> list[tuple[int, int]]:
+    """Sentence token ranges as spaCy's Sentencizer (with `punct_chars`) then `news_fixes` set
+    them and Doc.sents reads them. `punct`: each token's IS_PUNCT flag."""
+    n = len(texts)
+    starts = [False] * n
+    if n:  # the Sentencizer's rule: a sentence starts at the first token after a run of punct_chars
+        start, seen_period = 0, False
+        starts[0] = True
+        for i, text in enumerate(texts):
+            in_chars = text in punct_chars
+            if seen_period and not punct[i] and not in_chars:
+                starts[start] = True
+                start, seen_period = i, False
+            elif in_chars:
+                seen_period = True
+        starts[start] = True
+    for i, starts_sentence in news_fixes(texts, starts):
+        starts[i] = starts_sentence
+    bounds = [i for i in range(1, n) if starts[i]]
+    return list(zip([0, *bounds], [*bounds, n], strict=True)) if n else []
 
 
 def load_pipeline(model: str) -> tuple[Language, str]:

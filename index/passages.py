@@ -30,7 +30,8 @@ from index.terms import TermMaker, Token, tokenize
 
 if TYPE_CHECKING:  # answering imports the models here; only building needs spaCy
     from spacy.language import Language
-    from spacy.tokens import Doc
+
+    from index.nlp import Paragraph
 
 log = logging.getLogger(__name__)
 
@@ -220,46 +221,40 @@ class _Sent:
 
 
 class _Words:
-    """A paragraph's spaCy tokens as passages read them: texts, character offsets and stop flags,
-    copied out of the Doc once (every Token access builds a Python object; most tokens are
-    never looked at again, so `_Word`s are made only for the proper-noun spans' tokens)."""
+    """A paragraph's tokens as passages read them: texts, character offsets and stop flags
+    (`_Word`s are made only for the proper-noun spans' tokens: most are never looked at again)."""
 
     __slots__ = ("idx", "stop", "text")
 
-    def __init__(self, doc: Doc) -> None:
-        from spacy.attrs import IDX, IS_STOP
-
-        self.text = [t.text for t in doc]
-        columns = doc.to_array([IDX, IS_STOP]).T.tolist()
-        self.idx: list[int] = columns[0] if columns else []
-        self.stop: list[int] = columns[1] if columns else []
+    def __init__(self, paragraph: Paragraph) -> None:
+        self.text, self.idx, self.stop = paragraph.texts, paragraph.idx, paragraph.stop
 
     def span(self, start: int, end: int) -> list[_Word]:
         """Tokens start..end as `_Word`s."""
         return [_Word(self.text[k], k, self.idx[k], bool(self.stop[k])) for k in range(start, end)]
 
 
-def _paragraph(doc: Doc, text: str) -> tuple[_Words, list[_Sent]]:
-    """A paragraph's tokens and sentences, read from the Doc once (each Doc.sents, Span.ents
-    and Token access builds new Python objects; reading them per sentence was quadratic).
-    `text` is the paragraph the Doc was made from (Doc.text joins every token again)."""
-    words = _Words(doc)
+def _paragraph(paragraph: Paragraph, text: str) -> tuple[_Words, list[_Sent]]:
+    """A paragraph's tokens and sentences with their entities and proper-noun spans;
+    `text` is the paragraph's text."""
+    words = _Words(paragraph)
     idx, texts = words.idx, words.text
-    ents = [(e.start, e.end, e.label_, e.start_char, e.end_char) for e in doc.ents]
-    propn = [(span.start, span.end) for span in doc.spans.get("propn", [])]
+    ents = paragraph.ents
+    propn = paragraph.propn
     sents = []
-    for start, end in [(s.start, s.end) for s in doc.sents]:
+    for start, end in paragraph.sents:
         start_char = idx[start]
         end_char = idx[end - 1] + len(texts[end - 1])
         inside = []
-        for ent_start, ent_end, label, ent_start_char, ent_end_char in ents:
-            # as Span.ents: entities from the sentence start, up to one running past it
+        for (
+            ent_start,
+            ent_end,
+            label,
+        ) in ents:  # as Span.ents: from the sentence start, up to one running past it
             if ent_start >= start:
                 if ent_end <= end:
-                    inside.append(
-                        _Ent(ent_start, ent_end, label, ent_start_char, ent_end_char,
-                             text[ent_start_char:ent_end_char])
-                    )  # fmt: skip
+                    ent_chars = idx[ent_start], idx[ent_end - 1] + len(texts[ent_end - 1])
+                    inside.append(_Ent(ent_start, ent_end, label, *ent_chars, text[slice(*ent_chars)]))
                 else:
                     break
         spans = [(lo, hi) for lo, hi in propn if lo >= start and hi <= end]
@@ -330,10 +325,15 @@ class Builder:
             occurrence.key = mention["name_key"] = entities.name_key(occurrence.text)
         return part.passages, part.occurrences
 
-    def _keep(self, passages: list[dict], occurrences: list[entities.Occurrence]) -> None:
+    def _keep(self, passages: list[dict] | bytes, occurrences: list[entities.Occurrence]) -> None:
+        """Add an article's occurrences to the evidence and its passages (or their pickle, as a
+        worker sends them: the parent need not unpickle what it only writes) to the file."""
         for occurrence in occurrences:
             self.evidence.add(occurrence)
-        pickle.dump(passages, self._kept, protocol=pickle.HIGHEST_PROTOCOL)
+        if isinstance(passages, bytes):
+            self._kept.write(passages)
+        else:
+            pickle.dump(passages, self._kept, protocol=pickle.HIGHEST_PROTOCOL)
         self.articles_kept += 1
 
     def add_article(self, article: Article) -> None:
@@ -342,13 +342,16 @@ class Builder:
         self.undated = article.published is None
         texts = [article.text[p.start : p.end] for p in article.paragraphs]
         sentence_index = 0
-        for para_index, (para, doc) in enumerate(zip(article.paragraphs, self.nlp.pipe(texts), strict=True)):
+        from index.nlp import annotate  # here: answering imports this module, and must not import spaCy
+
+        paragraphs = annotate(self.nlp, texts)
+        for para_index, (para, annotated) in enumerate(zip(article.paragraphs, paragraphs, strict=True)):
             opens_with_quote = article.text[para.start : para.start + 1] == '"'
             # News copy reopens a quote that runs on into the next paragraph with a quote mark;
             # a paragraph without one has left the quote.
             state.reopen = state.open_quote and opens_with_quote
             state.open_quote = state.open_quote and opens_with_quote
-            words, sents = _paragraph(doc, texts[para_index])
+            words, sents = _paragraph(annotated, texts[para_index])
             for sent in sents:
                 if not sent.text.strip():
                     continue
@@ -751,11 +754,12 @@ def capitalization(article: Article) -> tuple[Counter[str], Counter[str]]:
 _FORKED: tuple[Builder, Sequence[Article]] | None = None
 
 
-def _article_in_worker(n: int) -> tuple[list[dict], list[entities.Occurrence]]:
-    """In a worker process: article n's passages and name occurrences."""
+def _article_in_worker(n: int) -> tuple[bytes, list[entities.Occurrence]]:
+    """In a worker process: article n's passages, pickled for `Builder._keep`, and name occurrences."""
     assert _FORKED is not None, "only called in a worker forked by Builder.add_articles"
     builder, articles = _FORKED
-    return builder._article(articles[n])
+    passages, occurrences = builder._article(articles[n])
+    return pickle.dumps(passages, protocol=pickle.HIGHEST_PROTOCOL), occurrences
 
 
 @dataclass

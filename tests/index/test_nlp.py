@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from index.nlp import ruler_patterns
+from bot.settings import PROJECT_ROOT
+from index.articles import article_files, read_article
+from index.nlp import _read, annotate, ruler_patterns
+from index.normalize import parse_stamp
+
+SEED_CORPUS = PROJECT_ROOT / "corpus"
+SHARED_CORPORA = PROJECT_ROOT.parent / "shared" / "corpora"
 
 
 def sentences(nlp, text: str) -> list[str]:
@@ -139,3 +147,35 @@ def test_ruler_patterns_cover_three_labels() -> None:
 def test_pipeline_a_qualified_clock_time_is_a_time_not_a_count(nlp, text: str, expected: list[str]) -> None:
     got = spans(nlp, text, "TIME")
     assert got == expected, f"{text!r}: expected times {expected}, got {got}"
+
+
+def _corpus_paragraphs(folder: Path) -> list[str]:
+    found = []
+    for path in article_files(folder):
+        article = read_article(path, None, parse_stamp)
+        if article is not None:
+            found += [article.text[p.start : p.end] for p in article.paragraphs]
+    return found
+
+
+EDGE_TEXTS = [
+    'Sgt. Maj. John F. Kennedy Jr. arrived at 9:30 p.m. The next day, Dr. Smith said: "It\'s over!" Then...',
+    "U.S.A. troops?! Yes... (Really.) \"No,\" he said. '9.30pm GMT' -- 2024-02-07.",
+    "One",
+    "?!",
+]
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [SEED_CORPUS, PROJECT_ROOT / "tests/data/extra_corpus", *sorted(SHARED_CORPORA.glob("*/articles"))],
+    ids=lambda p: p.parent.name if p.name == "articles" else p.name,
+)
+def test_annotate_blank_pipeline_reads_what_the_doc_components_set(nlp, folder: Path) -> None:
+    texts = _corpus_paragraphs(folder) + EDGE_TEXTS
+    got = list(annotate(nlp, texts))
+    expected = [_read(doc) for doc in nlp.pipe(texts)]  # the components, read back from each Doc
+    differing = [(text, g, e) for text, g, e in zip(texts, got, expected, strict=True) if g != e]
+    assert not differing, f"expected the Doc path's annotations, got for {differing[0][0]!r}: " + (
+        f"{differing[0][1]} instead of {differing[0][2]}"
+    )
