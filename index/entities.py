@@ -40,6 +40,7 @@ ORG_HEADS = {
     "university", "institute", "company", "association", "movement", "militia", "network",
     "reuters", "press", "journal", "state", "authority", "service", "services",
     "parliament", "congress", "senate", "government", "administration", "navy", "commission",
+    "hospital", "clinic", "school", "college", "academy", "seminary",
 }  # fmt: skip
 ORG_CUES = {
     "militia", "militias", "group", "groups", "organization", "organisation", "faction",

@@ -874,15 +874,19 @@ def _statement_date(p: Passage, m: Mention) -> bool:
     )  # the second: "said spokesperson Aditya Chowdhury on Saturday"
 
 
-RESTATE_REACH = 4  # tokens between a time and its restatement: "19:00 local time (13:30 GMT)"
+RESTATE_REACH = 4  # tokens between a figure and its restatement: "19:00 local time (13:30 GMT)"
 
 
 def _restated(p: Passage, m: Mention) -> Mention | None:
-    """The time a zoned time restates in brackets just after it ("19:00 local time (13:30 GMT)"):
-    it is the same moment, as close to the question's words as the time it restates."""
-    if m.kind != "time" or m.qualifier in (None, "local"):
+    """The figure a bracketed one restates just after it ("19:00 local time (13:30 GMT)", "20 mln
+    shillings ($215,000) reward"): the same fact, as close to the question's words as it is."""
+    if m.kind == "time" and m.qualifier not in (None, "local"):
+        kinds: tuple[str, ...] = ("time",)
+    elif m.kind == "measure":
+        kinds = ("measure", "count")
+    else:
         return None
-    before = [o for o in p.mentions if o.kind == "time" and o.tok_end <= m.tok <= o.tok_end + RESTATE_REACH]
+    before = [o for o in p.mentions if o.kind in kinds and o.tok_end <= m.tok <= o.tok_end + RESTATE_REACH]
     if not before or "(" not in p.terms[before[-1].tok_end : m.tok]:
         return None
     return before[-1]
@@ -916,6 +920,14 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
     check_years = not question.dates and all(is_main_place(frame, index, e) for e in named_places)
     # Names the question gives (other than the main event's places) point at their own event.
     named = frozenset(e for e in question.entities if not (e in frame.places or e in named_places))
+    # "when was the Westgate attack": an event the question names by a name the openings never use
+    # is another event; the main event's day, in a sentence not naming it, is not that one's
+    maker, entities = index.term_maker, index.entities
+    foreign = frozenset(
+        e for e in question.event_names
+        if e not in frame.places
+        and not any(set(maker.terms(k)) & frame.terms for k in [entities[e].name, *entities[e].keys])
+    )  # fmt: skip
     found: list[Candidate] = []
     for hit in hits:
         number, score = hit.passage, hit.score
@@ -934,6 +946,11 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
             if m.kind in NAME_KINDS and m.value in question.entities:
                 continue
             if m.kind in TIMED_KINDS and other_event(frame, index, p, m, check_places, check_years, named):
+                continue
+            if (
+                m.kind == "date" and foreign and m.value == frame.day
+                and not any(o.value in foreign for o in p.mentions)
+            ):  # fmt: skip
                 continue
             if m.kind == "count" and question.latest and _earlier_figure(p, m):
                 continue  # "the revised toll": not "was earlier put at 288", not "to 275 from 288"
@@ -973,7 +990,10 @@ def candidates(question: Question, index: Index, hits: list[Hit]) -> list[Candid
                 factor, anchor = scorer.place_factor(p, m)
                 if factor == 0.0:
                     continue
-            support = scorer.support(p, _restated(p, m) or m, counted=bool(counted))
+            restated = _restated(p, m)
+            if restated and restated.kind == "measure" and m.kind == "measure" and not question.unit:
+                continue  # "$217,000 (£140,000)": the same sum again, unless asked in pounds
+            support = scorer.support(p, restated or m, counted=bool(counted))
             if m.kind == "measure" and _reference(p, m):
                 # "about 250 km south of Kolkata" for "how far from Kolkata": the point it is taken
                 # from (reference_ok checked it is the one asked) pins the measure as an anchor would

@@ -170,6 +170,7 @@ class Question:
     measure: str | None = None  # "how far" -> distance: the unit family a measure must have
     day_part: tuple[int, int] | None = None  # "in the evening" -> (17, 24): hours a time must fall in
     unit: str | None = None  # "in miles" -> miles: the unit asked for, when the question names one
+    event_names: list[str] = field(default_factory=list)  # "the Westgate attack" -> [Westgate's id]
 
 
 DAY_OF_WEEK_RE = re.compile(r"\bday of the week\b")
@@ -317,7 +318,22 @@ def analyse(raw: str, index: Index) -> Question:
         numbers=_numbers(plain, words, consumed) if kind != "number" else [],
         reading=reading.changes, role_words=[] if speaker else role_words, measure=measure, unit=unit,
         day_part=_day_part(lowered) if kind == "time" else None,
+        event_names=_event_names(entity_spans, terms, words, maker),
     )  # fmt: skip
+
+
+def _event_names(
+    entity_spans: list[tuple[int, int, str]], terms: list[str], words: list[Token], maker
+) -> list[str]:
+    """The names the question uses to name an event: "the Westgate attack", "the Mandera bus attack"."""
+    nouns = word_set("event_nouns")
+    found = []
+    for _, hi, e in entity_spans:
+        following = [terms[k] for k in range(hi, min(len(terms), hi + 3)) if not maker.is_stop(words[k])]
+        stop = next((k for k in range(hi, len(terms)) if maker.is_stop(words[k])), len(terms))
+        if any(t in nouns for t in following[: stop - hi]) and e not in found:
+            found.append(e)
+    return found
 
 
 @cache

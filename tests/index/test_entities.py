@@ -121,6 +121,9 @@ def votes(text: str, start: int, end: int) -> dict[str, float]:
         ("the head of kenya ' s police force , joseph boinet , said", (9, 11), "person"),
         ("d b shinde , administrator of the state ' s district", (0, 3), "person"),
         ("kataib hezbollah , the militia group , said", (0, 2), "org"),
+        # a facility's name ends in what it is
+        ("treated at garissa level five hospital , officials said", (2, 6), "org"),
+        ("a teacher at the lakeside islamic school .", (4, 7), "org"),
     ],
 )
 def test_evidence_votes_for_kind(text: str, span: tuple[int, int], kind: str) -> None:

@@ -175,6 +175,7 @@ def test_parse_stamp_without_full_date_is_none(text: str) -> None:
         ([], ["miles"], ("miles", "distance", 1.0)),
         (["$"], ["reward"], ("USD", "money", 1.0)),
         ([], ["million", "shillings"], ("KES", "money", 1_000_000.0)),
+        ([], ["mln", "shillings"], ("KES", "money", 1_000_000.0)),
         (["₹"], ["lakh"], ("INR", "money", 100_000.0)),
         (["magnitude"], [], ("magnitude", "magnitude", 1.0)),
         ([], ["-", "magnitude", "quake"], ("magnitude", "magnitude", 1.0)),

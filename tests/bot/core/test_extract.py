@@ -596,3 +596,44 @@ def test_candidates_whole_counted_by_its_noun_whatever_befell_it(
 ) -> None:
     got = set(_answer_values(make_corpus, tmp_path, ATTACKERS, question))
     assert got == expected, f"expected {expected} for {question!r}, got {got}"
+
+
+BOUNTY = {
+    "a.txt": (
+        "Reward for Lakeside siege suspect\n\n"
+        "The government issued a 20 mln shillings ($215,000) reward for the arrest of the suspect.\n"
+    ),
+    "b.txt": "Lakeside siege\n\nIt placed a bounty of $217,000 (£140,000) on the suspect.\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a sum restated in brackets in another currency is the same answer, not a second one
+        ("How big is the reward for the suspect?", {"20000000 KES", "217000 USD"}),
+        ("How big is the reward for the suspect, in dollars?", {"215000 USD", "217000 USD"}),
+    ],
+)
+def test_candidates_sum_restated_in_brackets_is_one_answer(
+    make_corpus, tmp_path, question: str, expected: set[str]
+) -> None:
+    got = set(_answer_values(make_corpus, tmp_path, BOUNTY, question))
+    assert got == expected, f"expected {expected} for {question!r}, got {got}"
+
+
+OTHER_ATTACK = {
+    "a.txt": (
+        "Gunmen storm Lakeside college\n\n"
+        "Gunmen attacked Lakeside College in Riverton on Thursday, killing at least 15 people. "
+        "The group also carried out a deadly attack in April 2013 on the Westfield shopping mall.\n"
+    ),
+    "b.txt": "Lakeside college attack\n\nGunmen stormed Lakeside College in Riverton on Thursday.\n",
+    "c.txt": "Riverton college siege\n\nThe attack on Lakeside College in Riverton began on Thursday.\n",
+}
+
+
+def test_candidates_event_named_by_another_name_takes_only_sentences_naming_it(make_corpus, tmp_path) -> None:
+    dated = {**OTHER_ATTACK, "sources.toml": "".join(f'[{k}]\npublished = "2015-04-03"\n' for k in "abc")}
+    got = set(_answer_values(make_corpus, tmp_path, dated, "When was the Westfield attack?"))
+    assert got == {"2013-04"}, f"expected the other attack's month, not the main event's day; got {got}"
